@@ -1,0 +1,216 @@
+"""Check: the reading level of what we publish, measured on the rendered HTML.
+
+Text is prepared before textstat sees it, because textstat counts sentences by splitting on
+``.!?``: every list item, heading, table cell and paragraph ends a sentence; "e.g.", "Dr.",
+decimals and web addresses do not; collapsed ``<details>`` text (the record's original
+wording) is not read through, so it is not counted. The figures are textstat's own, on that
+prepared text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+
+import textstat
+
+LONG_SENTENCE_WORDS = 20  # UK Health Research Authority guidance for participant information
+
+_BLOCKS = {
+    "p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "caption", "summary",
+    "div", "section", "article", "header", "footer", "blockquote", "pre", "br", "ul", "ol", "dl", "tr",
+    "table", "main", "details", "figcaption",
+}
+_SKIPPED = {"style", "script", "template", "noscript"}
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|Fig|al|U\.S|a\.m|p\.m)\.", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class ReadingLevel:
+    """textstat's figures for one prepared text."""
+
+    flesch_kincaid_grade: float
+    smog_index: float
+    flesch_reading_ease: float
+    words: int
+    sentences: int
+    words_per_sentence: float
+    long_sentences: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["long_sentences"] = list(self.long_sentences)
+        return data
+
+
+@dataclass
+class Section:
+    id: str
+    heading: str
+    blocks: list[str] = field(default_factory=list)
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text a reader reads through, block by block, per ``<section id>``."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections: list[Section] = [Section("top", "")]
+        self._current: list[str] = []
+        self._skip_depth = 0
+        self._details_depth = 0
+        self._in_summary = False
+        self._heading = False
+        self._stack: list[tuple[str, bool]] = []
+
+    def _flush(self):
+        text = re.sub(r"\s+", " ", "".join(self._current)).strip()
+        if text:
+            self.sections[-1].blocks.append(text)
+            if self._heading and not self.sections[-1].heading:
+                self.sections[-1].heading = text
+        self._current = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        skipped = tag in _SKIPPED or "smz-print-only" in classes or "smz-running-footer" in classes or attrs.get("hidden") is not None
+        if tag in _BLOCKS:
+            self._flush()
+        if tag in ("br", "wbr", "img", "hr", "meta", "link", "input"):
+            return
+        self._stack.append((tag, skipped))
+        if skipped:
+            self._skip_depth += 1
+        if tag == "details":
+            self._details_depth += 1
+        if tag == "summary":
+            self._in_summary = True
+        if tag == "section" and attrs.get("id"):
+            self.sections.append(Section(attrs["id"], ""))
+        self._heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self._flush()
+        # pop to the matching tag, tolerating unclosed elements (p, li) in hand-written HTML
+        for i in range(len(self._stack) - 1, -1, -1):
+            if self._stack[i][0] == tag:
+                for open_tag, skipped in self._stack[i:]:
+                    if skipped:
+                        self._skip_depth -= 1
+                    if open_tag == "details":
+                        self._details_depth -= 1
+                    if open_tag == "summary":
+                        self._in_summary = False
+                del self._stack[i:]
+                break
+        self._heading = False
+
+    def handle_data(self, data):
+        if self._skip_depth:
+            return
+        if self._details_depth and not self._in_summary:
+            return  # folded text is not read through
+        self._current.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def extract_sections(html: str) -> list[Section]:
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return [s for s in parser.sections if s.blocks]
+
+
+def split_sentences(block: str) -> list[str]:
+    """Sentences of one block of text; abbreviations and decimals do not end a sentence."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", "\u2024"), block)
+    parts = _SENTENCE_END.split(protected)
+    return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
+
+
+def prepare_text(blocks: list[str]) -> list[str]:
+    """One sentence per item, each ending in a single full stop, with no other ``.!?`` inside,
+    so textstat counts exactly these sentences."""
+    sentences = []
+    for block in blocks:
+        for sentence in split_sentences(block):
+            body = sentence.rstrip(".!?:;, ")
+            body = re.sub(r"[.!?]", "\u00b7", body)  # decimals, URLs, "e.g." inside a sentence
+            if re.search(r"[A-Za-z0-9]", body):
+                sentences.append(body + ".")
+    return sentences
+
+
+def reading_level(sentences: list[str]) -> ReadingLevel:
+    text = "\n".join(sentences)
+    words = textstat.lexicon_count(text)
+    counted = textstat.sentence_count(text) if text else 0
+    long = tuple(s.replace("\u00b7", ".") for s in sentences if textstat.lexicon_count(s) > LONG_SENTENCE_WORDS)
+    if not words:
+        return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
+    return ReadingLevel(
+        flesch_kincaid_grade=round(textstat.flesch_kincaid_grade(text), 1),
+        smog_index=round(textstat.smog_index(text), 1),
+        flesch_reading_ease=round(textstat.flesch_reading_ease(text), 1),
+        words=words,
+        sentences=counted,
+        words_per_sentence=round(words / max(counted, 1), 1),
+        long_sentences=long,
+    )
+
+
+# Sections a reader reads through; "Words to know" is a reference list, measured on its own.
+REFERENCE_SECTIONS = {"words-to-know"}
+
+
+@dataclass
+class ReadingReport:
+    read_through: ReadingLevel
+    sections: dict[str, ReadingLevel]
+    headings: dict[str, str]
+
+    def as_dict(self) -> dict:
+        return {
+            "read_through": self.read_through.as_dict(),
+            "sections": {
+                key: {"heading": self.headings.get(key, ""), **level.as_dict()} for key, level in self.sections.items()
+            },
+        }
+
+    def over(self, max_grade: float) -> list[str]:
+        """Names of the measured parts whose grade is over the limit."""
+        parts = []
+        if self.read_through.flesch_kincaid_grade > max_grade:
+            parts.append(f"whole leaflet (grade {self.read_through.flesch_kincaid_grade})")
+        for key, level in self.sections.items():
+            if key not in REFERENCE_SECTIONS and level.flesch_kincaid_grade > max_grade:
+                parts.append(f"{self.headings.get(key) or key} (grade {level.flesch_kincaid_grade})")
+        return parts
+
+
+def check_html(html: str) -> ReadingReport:
+    sections = extract_sections(html)
+    read_through: list[str] = []
+    levels: dict[str, ReadingLevel] = {}
+    headings: dict[str, str] = {}
+    for section in sections:
+        sentences = prepare_text(section.blocks)
+        if section.id != "top":
+            levels[section.id] = reading_level(sentences)
+            headings[section.id] = section.heading
+        if section.id not in REFERENCE_SECTIONS:
+            read_through += sentences
+    return ReadingReport(reading_level(read_through), levels, headings)
+
+
+def check_text(text: str) -> ReadingLevel:
+    """Reading level of plain or Markdown text: each line or list item is a block."""
+    blocks = [re.sub(r"^\s*(?:[*\-•+]|\d+[.)])\s+", "", line).strip() for line in text.splitlines()]
+    return reading_level(prepare_text([b for b in blocks if b]))

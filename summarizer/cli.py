@@ -1,0 +1,123 @@
+"""The command line: thin click commands over ``summarizer.build`` and ``summarizer.check``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from summarizer import __version__
+from summarizer.build import FORMATS, BuildOptions, LeafletPipeline, build
+from summarizer.check import ReadingReport, check_html, check_text
+from summarizer.load import RecordError, load_studies
+
+EXIT_BAD_INPUT = 2
+EXIT_OVER_GRADE = 1
+
+
+def _formats(ctx, param, value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    unknown = [v for v in chosen if v not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
+    return chosen
+
+
+_folder = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="summarizer")
+def cli():
+    """Plain-language leaflets from ClinicalTrials.gov study records."""
+
+
+@cli.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Folder to write DIR/<NCTID>/ into.")
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_formats, help="Outputs to write: html, embed, pdf.")
+@click.option("--page-size", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="PDF page size.")
+@click.option("--templates", type=_folder, help="Your templates folder, looked in before the shipped one.")
+@click.option("--glossary", type=_folder, help="Your glossary folder; its entries add to or replace shipped ones.")
+@click.option("--max-grade", type=float, help="Exit 1 (after writing) if a leaflet reads above this grade.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+def build_command(paths, out, formats, page_size, templates, glossary, max_grade, quiet):
+    """Build leaflets from record files or folders of them (API v2 JSON or YAML)."""
+
+    def on_study(done):
+        for warning in done.warnings:
+            click.echo(f"warning: {done.source}: {warning}", err=True)
+        if not quiet:
+            grade = done.report.read_through.flesch_kincaid_grade
+            click.echo(f"{done.nct_id}: grade {grade:g} -> {done.files[0].parent}")
+
+    def on_error(line):
+        click.echo(f"error: {line}", err=True)
+
+    options = BuildOptions(out, formats, page_size, templates, glossary, max_grade)
+    result = build(paths, options, on_study=on_study, on_error=on_error)
+    click.echo(f"built {len(result.built)} leaflet(s) into {out}, {len(result.errors)} file(s) failed", err=quiet)
+    for line in result.over_grade:
+        click.echo(f"over grade {max_grade:g}: {line}", err=True)
+    if result.errors:
+        sys.exit(EXIT_BAD_INPUT)
+    if result.over_grade:
+        sys.exit(EXIT_OVER_GRADE)
+
+
+@cli.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--max-grade", type=float, default=8.0, show_default=True, help="Exit 1 if the text reads above this grade.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--templates", type=_folder, help="Your templates folder (for records).")
+@click.option("--glossary", type=_folder, help="Your glossary folder (for records).")
+def check_command(path, max_grade, as_json, templates, glossary):
+    """Reading level of a leaflet (.html), a record (built first), or any .md/.txt text."""
+    suffix = path.suffix.lower()
+    reports: dict[str, ReadingReport] = {}
+    try:
+        if suffix in (".html", ".htm"):
+            reports[str(path)] = check_html(path.read_text(encoding="utf-8"))
+        elif suffix in (".json", ".yaml", ".yml"):
+            pipeline = LeafletPipeline(templates, glossary)
+            for study in load_studies(path):
+                reports[study.nct_id] = check_html(pipeline.renderer.html(pipeline.explain(study)))
+        else:
+            level = check_text(path.read_text(encoding="utf-8"))
+            reports[str(path)] = ReadingReport(level, {}, {})
+    except RecordError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except UnicodeDecodeError:
+        click.echo(f"error: {path}: not UTF-8 text", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    over = {name: report.over(max_grade) for name, report in reports.items()}
+    if as_json:
+        payload = {name: {**report.as_dict(), "max_grade": max_grade, "over": over[name]} for name, report in reports.items()}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for name, report in reports.items():
+            _print_report(name, report)
+    failing = [f"{name}: {part}" for name, parts in over.items() for part in parts]
+    for line in failing:
+        click.echo(f"over grade {max_grade:g}: {line}", err=True)
+    sys.exit(EXIT_OVER_GRADE if failing else 0)
+
+
+def _print_report(name: str, report: ReadingReport) -> None:
+    click.echo(name)
+    rows = [("read through", report.read_through)] + [
+        (report.headings.get(key) or key, level) for key, level in report.sections.items()
+    ]
+    click.echo(f"  {'part':<42} {'grade':>5} {'SMOG':>5} {'ease':>5} {'words':>6} {'sent.':>5} {'>20w':>4}")
+    for label, level in rows:
+        click.echo(
+            f"  {label[:42]:<42} {level.flesch_kincaid_grade:>5.1f} {level.smog_index:>5.1f} "
+            f"{level.flesch_reading_ease:>5.1f} {level.words:>6} {level.sentences:>5} {len(level.long_sentences):>4}"
+        )
+
+
+def main() -> None:
+    cli()

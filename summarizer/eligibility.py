@@ -1,0 +1,217 @@
+"""Who can join: split eligibility criteria into groups and rewrite each criterion for a reader.
+
+Parsing keeps every criterion (bullets, numbering, nesting, notes and paragraphs): the count
+of criteria in equals the count out. Rewriting is by rules only; a criterion no rule fits
+keeps its own words. A rewrite that would lose a number or a negation is thrown away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from summarizer.plain_text import NEGATIONS, numbers_in, plain_symbols, unescape_markdown
+
+
+@dataclass
+class EligibilityCriterion:
+    text: str  # the record's own words (Markdown escapes removed)
+    plain: str  # what the reader sees
+    rule: str | None = None  # the rule that rewrote it, if any
+    is_note: bool = False  # a paragraph, not a list item
+    children: list[EligibilityCriterion] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class CriteriaGroup:
+    kind: str  # "inclusion", "exclusion" or "other"
+    heading: str | None  # the record's own heading, when it has one
+    criteria: list[EligibilityCriterion] = field(default_factory=list)
+
+    def walk(self):
+        for criterion in self.criteria:
+            yield from criterion.walk()
+
+
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[*\-•+·▪◦o]|\d{1,3}[.)]|\(\d{1,3}\)|[a-zA-Z][.)]|\([a-z]\)|[ivxIVX]{1,5}[.)])[ \t]+(?P<text>\S.*)$")
+_HEADING_WORDS = re.compile(r"(?i)\b(non[- ]?inclusion|inclusion|exclusion|eligibility)\b")
+
+
+def _heading_kind(line: str) -> str | None:
+    """The kind of group a line starts, or None if the line is not a criteria heading."""
+    text = line.strip().strip("*_#").strip()
+    words = _HEADING_WORDS.findall(text)
+    if not words or len(text) > 120:
+        return None
+    # "Inclusion Criteria: Adults aged 18 or over" is a heading with text; a long sentence is not
+    head = text.split(":")[0]
+    if len(head) > 90 or not _HEADING_WORDS.search(head):
+        return None
+    first = _HEADING_WORDS.search(head).group(1).lower().replace(" ", "-")
+    if first.startswith("non") or first == "exclusion":
+        return "exclusion"
+    if first == "inclusion":
+        return "inclusion"
+    return "other"
+
+
+def parse_criteria(markdown: str | None) -> list[CriteriaGroup]:
+    """Split criteria text into groups of (possibly nested) criteria, in record order."""
+    if not markdown:
+        return []
+    groups: list[CriteriaGroup] = [CriteriaGroup("other", None)]
+    stack: list[tuple[int, EligibilityCriterion]] = []
+    last: EligibilityCriterion | None = None
+    blank_before = True
+    for raw in unescape_markdown(markdown).replace("\r\n", "\n").replace("\t", "    ").split("\n"):
+        if not raw.strip():
+            blank_before = True
+            continue
+        bullet = _BULLET.match(raw)
+        kind = None if bullet else _heading_kind(raw)
+        if kind:
+            heading, _, rest = raw.strip().partition(":")
+            groups.append(CriteriaGroup(kind, heading.strip().strip("*_#").strip() if rest.strip() else raw.strip().strip("*_#").rstrip(":").strip()))
+            stack, last = [], None
+            if rest.strip() and rest.strip() not in "-–":
+                last = _add(groups[-1], stack, 0, rest.strip(), is_note=True)
+        elif bullet:
+            indent = len(bullet.group("indent"))
+            last = _add(groups[-1], stack, indent, bullet.group("text").strip())
+        elif last is not None and not blank_before:
+            last.text = f"{last.text} {raw.strip()}"  # a wrapped line of the item above
+        elif last is not None and stack and len(raw) - len(raw.lstrip()) > stack[-1][0]:
+            last.text = f"{last.text}\n\n{raw.strip()}"  # a second paragraph inside a list item
+        else:
+            indent = len(raw) - len(raw.lstrip())
+            last = _add(groups[-1], stack, indent, raw.strip(), is_note=True)
+            if not last.children:
+                stack[:] = [s for s in stack if s[1] is not last]
+        blank_before = False
+    groups = [g for g in groups if g.criteria or g.heading]
+    for group in groups:
+        for criterion in group.walk():
+            _rewrite_in_place(criterion, group.kind, top_level=criterion in group.criteria)
+    return groups
+
+
+def _add(group: CriteriaGroup, stack, indent: int, text: str, is_note: bool = False) -> EligibilityCriterion:
+    criterion = EligibilityCriterion(text=text, plain=text, is_note=is_note)
+    while stack and stack[-1][0] >= indent:
+        stack.pop()
+    if stack:
+        stack[-1][1].children.append(criterion)
+    else:
+        group.criteria.append(criterion)
+    stack.append((indent, criterion))
+    return criterion
+
+
+def count_criteria(groups: list[CriteriaGroup]) -> int:
+    return sum(1 for group in groups for _ in group.walk())
+
+
+# --- rewriting -------------------------------------------------------------------------
+# Each rule: (name, pattern matched against the whole criterion, replacement). Order matters:
+# the first rule that matches is used. Replacements are in the second person, completing
+# "You may be able to join if you ..." / "You cannot join if you ...".
+_TIME = r"(?P<time>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|years?))"
+_RULES_ANY: list[tuple[str, re.Pattern, str]] = [
+    ("age range", re.compile(r"^(?:(?:adults?|patients?|participants?|subjects?|men|women|males?|females?)\s+)?(?:aged?\s+)?(?:over|older than|above)\s+(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*,?\s*and\s+(?:less than|under|younger than|below)\s+(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?\.?$", re.I), r"are between \g<a> and \g<b> years old"),
+    ("sexes", re.compile(r"^both (?:female and male|male and female|sexes|genders)\.?$", re.I), "are female or male"),
+    ("pregnant", re.compile(r"^(?:women who are\s+|are\s+)?pregnant(?:,)?\s+or\s+breast[- ]?feeding(?P<rest>.*)$", re.I), r"are pregnant or breastfeeding\g<rest>"),
+    ("exposure", re.compile(r"^exposure to (?P<x>.+?) (?:on|in|within|during) the (?:previous|past|last|preceding|prior) " + _TIME + r"(?P<rest>.*)$", re.I), r"have taken \g<x> in the last \g<time>\g<rest>"),
+    ("previous treatment", re.compile(r"^(?:previous|prior) (?:treatment|therapy) with (?P<x>.+?)\.?$", re.I), r"have been treated with \g<x> before"),
+    ("inability", re.compile(r"^(?:inability|unable|not able) to (?P<x>.+)$", re.I), r"are not able to \g<x>"),
+    ("unwilling", re.compile(r"^(?:unwilling(?:ness)?|not willing) to (?P<x>.+)$", re.I), r"are not willing to \g<x>"),
+    ("ability", re.compile(r"^(?:competent and\s+)?(?:ability|able|willing and able|willingness and ability) to (?P<x>.+)$", re.I), r"are able to \g<x>"),
+    ("history", re.compile(r"^(?:a\s+)?(?:known\s+)?(?:medical\s+|past\s+)?history of (?P<x>.+)$", re.I), r"have had \g<x>"),
+    ("diagnosis", re.compile(r"^(?:a\s+)?(?:confirmed\s+|documented\s+)?diagnosis of (?P<x>.+)$", re.I), r"have been told you have \g<x>"),
+    ("patients with", re.compile(r"^(?:patients|participants|subjects|people|persons|individuals|adults|children) (?:with|who have|having) (?P<x>.+)$", re.I), r"have \g<x>"),
+    ("abnormal", re.compile(r"^abnormal (?P<x>.+)$", re.I), r"have abnormal \g<x>"),
+    ("severe", re.compile(r"^(?P<x>severe .+?) defined by (?:the presence of )?(?P<y>.+)$", re.I), r"have \g<x>, shown by \g<y>"),
+    ("clinical assessment", re.compile(r"^clinical (?:assessment|evidence|signs?) (?:that (?:indicates|shows)|of|indicating) (?P<x>.+)$", re.I), r"have \g<x>, as found by a doctor's check"),
+    ("significant conditions", re.compile(r"^(?:clinically significant|significant|serious) (?P<x>(?:medical )?(?:conditions?|diseases?|illness(?:es)?)) (?:within|in) the (?P<time>(?:\d+|one|two|three|four|five|six|twelve) (?:days?|weeks?|months?|years?)) (?:before|prior to) (?P<y>.+)$", re.I), r"have had clinically significant \g<x> in the \g<time> before \g<y>"),
+    ("current", re.compile(r"^(?:current|active) (?P<x>(?:use|treatment|participation) .+)$", re.I), r"are in \g<x>"),
+]
+_RULES_INCLUSION: list[tuple[str, re.Pattern, str]] = [
+    ("no (inclusion)", re.compile(r"^no (?P<x>.+)$", re.I), r"do not have \g<x>"),
+]
+
+# Everyday words for phrases common in criteria (plain-language.md), applied to rewritten text.
+_PHRASES = [
+    (re.compile(r"\bprovide\b", re.I), "give"),
+    (re.compile(r"\bcomply with\b", re.I), "follow"),
+    (re.compile(r"\bduring participation in the (?:trial|study)\b", re.I), "while you are in the study"),
+    (re.compile(r"\bprior to\b", re.I), "before"),
+    (re.compile(r"\bapproximately\b", re.I), "about"),
+    (re.compile(r"\butiliz(?:e|ing)\b", re.I), "use"),
+    (re.compile(r"\bmedications?\b", re.I), lambda m: "medicines" if m.group().lower().endswith("s") else "medicine"),
+    (re.compile(r"\bat rest\b", re.I), "while resting"),
+    (re.compile(r"\band ability to\b", re.I), "and are able to"),
+    (re.compile(r"\badministration of\b", re.I), "getting"),
+    (re.compile(r"\be\.g\.,?", re.I), "for example,"),
+    (re.compile(r"\bi\.e\.,?", re.I), "that is,"),
+    (re.compile(r"\bin the opinion of the investigators?\b", re.I), "in the view of the study doctors"),
+    (re.compile(r"\bthe safety of the (?:patient|participant|subject)\b", re.I), "your safety"),
+]
+
+
+def rewrite_criterion(text: str, kind: str) -> tuple[str, str | None]:
+    """The plain form of one criterion and the name of the rule used (None: kept as written)."""
+    core = text.strip()
+    rules = _RULES_ANY + (_RULES_INCLUSION if kind == "inclusion" else [])
+    for name, pattern, replacement in rules:
+        match = pattern.match(core)
+        if not match:
+            continue
+        groups = {k: _lower_first(v) for k, v in match.groupdict().items() if v is not None}
+        plain = _everyday(pattern.sub(replacement, core, count=1) if not groups else _expand(match, replacement, groups)).rstrip()
+        plain = plain_symbols(plain)
+        if _keeps_facts(text, plain):
+            return _sentence(plain), name
+    return plain_symbols(text), None
+
+
+def _lower_first(text: str) -> str:
+    """"Severe lung disease" -> "severe lung disease", but "HIV" and "Crohn's" stay."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _expand(match: re.Match, replacement: str, groups: dict[str, str]) -> str:
+    return re.sub(r"\\g<(\w+)>", lambda m: groups.get(m.group(1), ""), replacement)
+
+
+def _everyday(text: str) -> str:
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!", ":")) else text + "."
+
+
+def _keeps_facts(original: str, plain: str) -> bool:
+    """Every number of the original is in the plain text, and no negation was lost."""
+    wanted = numbers_in(original)
+    have = numbers_in(plain)
+    if any(have.count(n) < wanted.count(n) for n in set(wanted)):
+        return False
+    return len(NEGATIONS.findall(plain)) >= len(NEGATIONS.findall(original))
+
+
+def _rewrite_in_place(criterion: EligibilityCriterion, kind: str, top_level: bool) -> None:
+    if criterion.is_note or not top_level or kind == "other":
+        criterion.plain = plain_symbols(criterion.text)
+        return
+    criterion.plain, criterion.rule = rewrite_criterion(criterion.text, kind)

@@ -1,0 +1,159 @@
+"""Render: a ``Leaflet`` -> standalone HTML, an embeddable fragment, and a PDF.
+
+Templates are Jinja2 files found in the user's folder first, then the shipped folder; a
+user template can extend a shipped one as ``{% extends "!default/leaflet.html" %}``.
+Hard words are explained while the template renders, so "first use" is first in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from summarizer.explain import Leaflet
+from summarizer.glossary import Glossary, GlossaryEntry
+from summarizer.phrases import PhraseBook
+from summarizer.resources import shipped_folder
+
+_OWN_BRACKET = re.compile(r" ?\(([A-Za-z0-9][\w-]{0,11})\)")
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+class TermAnnotator:
+    """Explains each glossary term at its first use in one rendered document."""
+
+    def __init__(self, glossary: Glossary):
+        self.glossary = glossary
+        self.used: dict[str, GlossaryEntry] = {}
+
+    def __call__(self, text: object) -> Markup:
+        if text is None:
+            return Markup("")
+        text = str(text)
+        out = []
+        position = 0
+        for start, end, entry in self.glossary.find(text):
+            if entry.term in self.used:
+                continue
+            self.used[entry.term] = entry
+            out.append(escape(text[position:start]))
+            # "Interstitial lung disease (ILD)" -> "... (ILD: a group of diseases ...)": one bracket
+            own = _OWN_BRACKET.match(text, end)
+            if own:
+                out.append(
+                    Markup('<dfn class="smz-term">{}</dfn> <span class="smz-gloss">({}: {})</span>').format(
+                        text[start:end], own.group(1), entry.short
+                    )
+                )
+                position = own.end()
+            else:
+                out.append(
+                    Markup('<dfn class="smz-term">{}</dfn> <span class="smz-gloss">({})</span>').format(
+                        text[start:end], entry.short
+                    )
+                )
+                position = end
+        out.append(escape(text[position:]))
+        return Markup("").join(out)
+
+    def words_to_know(self) -> list[GlossaryEntry]:
+        return sorted(self.used.values(), key=lambda e: e.term.lower())
+
+
+def _markdown_renderer() -> MarkdownIt:
+    # CommonMark, as the registry writes it. Raw HTML is off (it is shown as text), images are
+    # off (a leaflet loads nothing from elsewhere), and only http(s) and mailto links survive.
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")
+    md.validateLink = lambda url: bool(re.match(r"(?i)^(https?:|mailto:)", url.strip()))
+
+    def text(self, tokens, idx, options, env):
+        return env["annotate"](tokens[idx].content) if env.get("annotate") else escape(tokens[idx].content)
+
+    def heading_open(self, tokens, idx, options, env):
+        return '<p class="smz-md-heading"><strong>'  # keeps our heading outline intact
+
+    def heading_close(self, tokens, idx, options, env):
+        return "</strong></p>\n"
+
+    def link_open(self, tokens, idx, options, env):
+        tokens[idx].attrSet("rel", "nofollow noopener")
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("text", text)
+    md.add_render_rule("heading_open", heading_open)
+    md.add_render_rule("heading_close", heading_close)
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+_MARKDOWN = _markdown_renderer()
+
+
+def template_environment(user_templates: Path | None = None) -> Environment:
+    shipped = FileSystemLoader(str(shipped_folder("templates")))
+    loaders = ([FileSystemLoader(str(user_templates))] if user_templates else []) + [
+        shipped,
+        PrefixLoader({"!default": shipped}, delimiter="/"),
+    ]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class LeafletRenderer:
+    """Renders leaflets with one template environment, glossary and phrase book."""
+
+    def __init__(self, glossary: Glossary, phrases: PhraseBook, user_templates: Path | None = None):
+        self.glossary = glossary
+        self.phrases = phrases
+        self.env = template_environment(user_templates)
+
+    def render(self, leaflet: Leaflet, template: str, **extra) -> str:
+        annotate = TermAnnotator(self.glossary)
+
+        def markdown(text: str | None) -> Markup:
+            if not text:
+                return Markup("")
+            return Markup(_MARKDOWN.render(text, {"annotate": annotate}))
+
+        context = {
+            "leaflet": leaflet,
+            "study": leaflet.study,
+            "say": self.phrases.say,
+            "explain": annotate,
+            "markdown": markdown,
+            "words_to_know": annotate.words_to_know,
+            **extra,
+        }
+        return self.env.get_template(template).render(context)
+
+    def html(self, leaflet: Leaflet) -> str:
+        return self.render(leaflet, "leaflet.html")
+
+    def fragment(self, leaflet: Leaflet) -> str:
+        return self.render(leaflet, "embed.html")
+
+    def pdf(self, leaflet: Leaflet, page_size: str = "a4") -> bytes:
+        # Imported here: WeasyPrint is slow to import and only PDF output needs it.
+        from weasyprint import HTML
+
+        source = self.render(leaflet, "print.html", page_size=PAGE_SIZES[page_size])
+        document = HTML(string=source, url_fetcher=_refuse_fetch, base_url=None)
+        return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # Everything a leaflet needs is inline; a record must never make the PDF engine fetch a
+    # file or a URL.
+    raise ValueError(f"summarizer does not load external resources ({url[:60]})")
