@@ -87,6 +87,7 @@ class Leaflet:
     sites: list[Site]
     footer: str
     last_update: str | None
+    record_details: list[Fact]
     version: str = __version__
     warnings: list[str] = field(default_factory=list)
 
@@ -144,6 +145,7 @@ def explain_study(study: Study, phrases: PhraseBook) -> Leaflet:
             version=__version__,
         ),
         last_update=plain_date(study.last_update_post_date.value) if study.last_update_post_date else None,
+        record_details=_record_details(study, phrases),
     )
     for group in study.eligibility.std_ages:
         phrases.enum("stdAge", group)  # checked for unknown values; the ages fact says it in numbers
@@ -335,3 +337,29 @@ def _site(location: Location, phrases: PhraseBook) -> Site:
         status=phrases.enum("locationStatus", location.status),
         contacts=tuple(_contact_line(c, phrases) for c in location.contacts),
     )
+
+
+def _record_details(study: Study, phrases: PhraseBook) -> list[Fact]:
+    """The registry's own bookkeeping, in small print, so every fact of the record page is there."""
+    details = [Fact(phrases.say("detail_nct"), study.nct_id)]
+    if study.org_study_id:
+        details.append(Fact(phrases.say("detail_org_id"), study.org_study_id))
+    for key, date in (
+        ("detail_primary_completion", study.primary_completion_date),
+        ("detail_first_posted", study.first_post_date),
+        ("detail_last_update", study.last_update_post_date),
+    ):
+        if date:
+            details.append(Fact(phrases.say(key), plain_date(date.value) or date.value))
+    if study.status_verified_date:
+        details.append(Fact(phrases.say("detail_verified"), plain_date(study.status_verified_date) or ""))
+    party = study.responsible_party
+    if party and party.name:
+        details.append(Fact(phrases.say("detail_responsible"), ", ".join(x for x in (party.name, party.title, party.affiliation) if x)))
+    if study.fda_regulated_drug is not None or study.fda_regulated_device is not None:
+        kinds = [phrases.say(k) for k, v in (("fda_drug", study.fda_regulated_drug), ("fda_device", study.fda_regulated_device)) if v]
+        details.append(Fact(phrases.say("detail_fda"), ", ".join(kinds) if kinds else phrases.say("fda_none")))
+    if study.ipd_sharing:
+        key = f"ipd_{study.ipd_sharing}"
+        details.append(Fact(phrases.say("detail_ipd"), phrases.say(key) if key in phrases.text else study.ipd_sharing))
+    return details

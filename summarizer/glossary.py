@@ -115,10 +115,18 @@ class Glossary:
         self._by_abbreviation: dict[str, GlossaryEntry] = {}
         for entry in self.entries:
             for form in entry.spoken_forms():
-                self._by_form.setdefault(form.lower(), entry)
+                self._by_form.setdefault(_normal(form), entry)
             for abbreviation in entry.abbreviations:
                 self._by_abbreviation.setdefault(abbreviation, entry)
-        self._matcher = _compile(self._by_form, self._by_abbreviation)
+        # first word (lower case) -> most words in any form starting with it: most words of a
+        # text start no term at all and are passed over with one dict lookup
+        self._starts: dict[str, int] = {}
+        for form in [*self._by_form, *self._by_abbreviation]:
+            tokens = _key_tokens(form)
+            if tokens:
+                first = tokens[0].lower()
+                self._starts[first] = max(self._starts.get(first, 0), len(tokens))
+        self._longest = max(self._starts.values(), default=0)
 
     @classmethod
     def load(cls, user_folder: Path | None = None) -> Glossary:
@@ -133,33 +141,67 @@ class Glossary:
         return len(self.entries)
 
     def find(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
-        """Every term in ``text``, as (start, end, entry), longest match first, left to right."""
-        if self._matcher is None:
+        """Every term in ``text``, as (start, end, entry), left to right, longest match first.
+
+        One pass over the words: at each word, the longest run of up to N words that is a
+        known form wins (a dict lookup per length, not a regex per term). Forms ignore case;
+        abbreviations must match case exactly, so "AST" never matches "last" or "Ast".
+        """
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        if not words or not self._longest:
             return []
         skip = [m.span() for m in _URL_OR_EMAIL.finditer(text)]
         found = []
-        for match in self._matcher.finditer(text):
-            start, end = match.span()
-            if any(s < end and start < e for s, e in skip):
-                continue
-            word = match.group()
-            entry = self._by_abbreviation.get(word) or self._by_form.get(word.lower())
-            if entry is None:  # an abbreviation matched ignoring case: not ours
-                continue
-            found.append((start, end, entry))
+        i = 0
+        while i < len(words):
+            start = words[i][0]
+            hit = None
+            most = self._starts.get(text[start : words[i][1]].lower(), 0)
+            if most and not _glued_before(text, start):
+                for n in range(min(most, len(words) - i), 0, -1):
+                    end = words[i + n - 1][1]
+                    if n > 1 and not _joined(text, words[i : i + n]):
+                        continue
+                    if _glued_after(text, end):
+                        continue
+                    surface = text[start:end]
+                    entry = self._by_abbreviation.get(surface) or self._by_form.get(_normal(surface))
+                    if entry:
+                        hit = (start, end, entry, n)
+                        break
+            if hit and not any(s < hit[1] and hit[0] < e for s, e in skip):
+                found.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
         return found
 
 
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SEPARATOR = re.compile(r"[\s-]+")
+
+
+def _normal(form: str) -> str:
+    """The lookup key of a form: lower case, runs of spaces and hyphens as one space."""
+    return _SEPARATOR.sub(" ", form.strip().lower())
+
+
+def _key_tokens(form: str) -> list[str]:
+    return _WORD.findall(form)
+
+
+def _joined(text: str, words: list[tuple[int, int]]) -> bool:
+    """Words that can form one term: separated by spaces, hyphens or a slash, nothing else."""
+    return all(re.fullmatch(r"[\s-]{1,3}|/|\.", text[a[1] : b[0]]) for a, b in zip(words, words[1:]))
+
+
+def _glued_before(text: str, start: int) -> bool:
+    # "ALT" in "x-ALT", "/ALT", "a.ALT" or "@ALT" is part of something longer
+    return start > 1 and text[start - 1] in "-/@.'’" and text[start - 2].isalnum()
+
+
+def _glued_after(text: str, end: int) -> bool:
+    return end + 1 < len(text) and text[end] in "-/@.'’" and text[end + 1].isalnum()
+
+
 _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
-
-
-def _compile(forms: dict[str, GlossaryEntry], abbreviations: dict[str, GlossaryEntry]) -> re.Pattern | None:
-    """One regex for all terms. Alternatives are sorted longest first, so at any position the
-    longest term wins; abbreviations are matched case-sensitively via a scoped ``(?-i:...)``."""
-    alternatives = [(len(form), re.escape(form).replace(r"\ ", r"[\s-]+")) for form in forms]
-    alternatives += [(len(a), f"(?-i:{re.escape(a)})") for a in abbreviations]
-    if not alternatives:
-        return None
-    alternatives.sort(key=lambda item: (-item[0], item[1]))
-    pattern = "|".join(alt for _, alt in alternatives)
-    return re.compile(r"(?<![\w@/.-])(?:" + pattern + r")(?![\w@-]|\.\w)", re.IGNORECASE)

@@ -25,6 +25,7 @@ from summarizer.model import (
     Organization,
     Outcome,
     PartialDate,
+    ResponsibleParty,
     Study,
 )
 
@@ -205,6 +206,7 @@ def _study(record: _Fields) -> Study:
         last_update_post_date=status.date("lastUpdatePostDateStruct"),
         status_verified_date=status.text("statusVerifiedDate"),
         lead_sponsor=_organization(sponsors.obj("leadSponsor"), "name"),
+        responsible_party=_responsible_party(sponsors.obj("responsibleParty")),
         collaborators=tuple(
             org for org in (_organization(item, "name") for item in sponsors.objects("collaborators")) if org
         ),
@@ -224,6 +226,9 @@ def _study(record: _Fields) -> Study:
             for item in contacts.objects("overallOfficials")
         ),
         locations=tuple(_location(item) for item in contacts.objects("locations")),
+        fda_regulated_drug=protocol.obj("oversightModule").boolean("isFdaRegulatedDrug"),
+        fda_regulated_device=protocol.obj("oversightModule").boolean("isFdaRegulatedDevice"),
+        ipd_sharing=protocol.obj("ipdSharingStatementModule").text("ipdSharing"),
         source=record.source,
     )
 
@@ -231,6 +236,14 @@ def _study(record: _Fields) -> Study:
 def _organization(fields: _Fields, name_key: str) -> Organization | None:
     name = fields.text(name_key)
     return Organization(name, fields.text("class")) if name else None
+
+
+def _responsible_party(fields: _Fields) -> ResponsibleParty | None:
+    kind = fields.text("type")
+    name = fields.text("investigatorFullName")
+    if not kind and not name:
+        return None
+    return ResponsibleParty(kind, name, fields.text("investigatorTitle"), fields.text("investigatorAffiliation"))
 
 
 def _design(fields: _Fields) -> Design:

@@ -103,6 +103,14 @@ class Design:
 
 
 @dataclass(frozen=True)
+class ResponsibleParty:
+    type: str | None
+    name: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
 class Study:
     """One study record, as much of it as a leaflet uses."""
 
@@ -121,6 +129,7 @@ class Study:
     last_update_post_date: PartialDate | None = None
     status_verified_date: str | None = None
     lead_sponsor: Organization | None = None
+    responsible_party: ResponsibleParty | None = None
     collaborators: tuple[Organization, ...] = ()
     brief_summary: str | None = None
     detailed_description: str | None = None
@@ -137,6 +146,9 @@ class Study:
     central_contacts: tuple[Contact, ...] = ()
     officials: tuple[Official, ...] = ()
     locations: tuple[Location, ...] = ()
+    fda_regulated_drug: bool | None = None
+    fda_regulated_device: bool | None = None
+    ipd_sharing: str | None = None  # YES, NO, UNDECIDED: plans to share individual participant data
     source: str = ""  # the file it was read from, for messages
 
     @property
