@@ -1,0 +1,89 @@
+"""Every API v2 enum value has plain words, and every fixed sentence is at grade 6 or below."""
+
+import re
+
+import pytest
+import textstat
+
+from summarizer.phrases import PhraseBook
+
+# The ClinicalTrials.gov API v2 enum lists (GET /api/v2/studies/enums).
+API_ENUMS = {
+    "studyType": ["INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"],
+    "phase": ["NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4"],
+    "allocation": ["RANDOMIZED", "NON_RANDOMIZED", "NA"],
+    "interventionModel": ["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"],
+    "observationalModel": ["COHORT", "CASE_CONTROL", "CASE_ONLY", "CASE_CROSSOVER", "ECOLOGIC_OR_COMMUNITY",
+                           "FAMILY_BASED", "DEFINED_POPULATION", "NATURAL_HISTORY", "OTHER"],
+    "timePerspective": ["RETROSPECTIVE", "PROSPECTIVE", "CROSS_SECTIONAL", "OTHER"],
+    "masking": ["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"],
+    "whoMasked": ["PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR"],
+    "primaryPurpose": ["TREATMENT", "PREVENTION", "DIAGNOSTIC", "ECT", "SUPPORTIVE_CARE", "SCREENING",
+                       "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER"],
+    "overallStatus": ["ACTIVE_NOT_RECRUITING", "COMPLETED", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING",
+                      "RECRUITING", "SUSPENDED", "TERMINATED", "WITHDRAWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
+                      "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN"],
+    "sex": ["FEMALE", "MALE", "ALL"],
+    "stdAge": ["CHILD", "ADULT", "OLDER_ADULT"],
+    "interventionType": ["BEHAVIORAL", "BIOLOGICAL", "COMBINATION_PRODUCT", "DEVICE", "DIAGNOSTIC_TEST",
+                         "DIETARY_SUPPLEMENT", "DRUG", "GENETIC", "PROCEDURE", "RADIATION", "OTHER"],
+    "armGroupType": ["EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR",
+                     "NO_INTERVENTION", "OTHER"],
+    "enrollmentType": ["ACTUAL", "ESTIMATED"],
+}
+MAX_FIXED_GRADE = 6.0
+
+
+@pytest.fixture(scope="module")
+def phrases():
+    return PhraseBook.load()
+
+
+@pytest.mark.parametrize("field", sorted(API_ENUMS))
+def test_every_enum_value_has_a_label_and_a_sentence(phrases, field):
+    for value in API_ENUMS[field]:
+        phrase = phrases.enum(field, value)
+        assert phrase.known, f"{field}.{value} has no plain words"
+        assert phrase.label and phrase.sentence, f"{field}.{value}"
+    assert phrases.warnings == []
+
+
+def test_status_decides_whether_the_leaflet_invites(phrases):
+    assert phrases.enum("overallStatus", "RECRUITING").invites
+    for closed in ("COMPLETED", "TERMINATED", "WITHDRAWN", "ACTIVE_NOT_RECRUITING"):
+        phrase = phrases.enum("overallStatus", closed)
+        assert not phrase.invites
+        assert "not looking" in phrase.meaning or "cannot join" in phrase.meaning
+
+
+def test_open_label_is_said_plainly(phrases):
+    sentence = phrases.enum("masking", "NONE").sentence
+    assert sentence.startswith("Open label") and "knows which treatment you get" in sentence
+
+
+def test_unknown_value_is_shown_as_written_with_a_warning(phrases):
+    phrase = phrases.enum("masking", "SEXTUPLE")
+    assert phrase.label == "SEXTUPLE" and not phrase.known
+    assert any("SEXTUPLE" in w for w in phrases.warnings)
+    phrases.warnings.clear()
+
+
+def _fixed_sentences(phrases):
+    for key, text in phrases.text.items():
+        yield f"text.yaml:{key}", re.sub(r"\{\w+\}", "it", text)
+    for field, values in phrases.enums.items():
+        for value, entry in values.items():
+            for part in ("sentence", "meaning"):
+                if entry.get(part):
+                    yield f"enums.yaml:{field}.{value}.{part}", entry[part]
+
+
+def test_fixed_template_sentences_are_grade_6_or_below(phrases):
+    too_hard = []
+    for where, text in _fixed_sentences(phrases):
+        if len(text.split()) < 4 or not text.rstrip().endswith((".", "?")):
+            continue  # labels and headings: not sentences, too short for a grade formula
+        grade = textstat.flesch_kincaid_grade(text)
+        if grade > MAX_FIXED_GRADE:
+            too_hard.append(f"{where} (grade {grade}): {text}")
+    assert not too_hard, "\n".join(too_hard)
