@@ -47,6 +47,7 @@ class StudyResult:
 class BuildResult:
     built: list[StudyResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: file, field, problem
+    skipped: list[Path] = field(default_factory=list)  # files in named folders that are not records we read
     over_grade: list[str] = field(default_factory=list)
 
 
@@ -90,7 +91,9 @@ def build(
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
     pipeline = LeafletPipeline(options.templates, options.glossary)
     result = BuildResult()
-    for path in find_record_files(list(paths)):
+    paths = list(paths)
+    result.skipped = [p for folder in paths if folder.is_dir() for p in sorted(folder.rglob("*.xml"))]
+    for path in find_record_files(paths):
         try:
             studies = load_studies(path)
         except RecordError as error:

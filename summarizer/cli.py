@@ -58,6 +58,8 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
 
     options = BuildOptions(out, formats, page_size, templates, glossary, max_grade)
     result = build(paths, options, on_study=on_study, on_error=on_error)
+    if result.skipped:
+        click.echo(f"skipped {len(result.skipped)} legacy XML file(s): only API v2 JSON and YAML records are read", err=True)
     click.echo(f"built {len(result.built)} leaflet(s) into {out}, {len(result.errors)} file(s) failed", err=quiet)
     for line in result.over_grade:
         click.echo(f"over grade {max_grade:g}: {line}", err=True)

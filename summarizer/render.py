@@ -7,7 +7,9 @@ Hard words are explained while the template renders, so "first use" is first in 
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
@@ -148,9 +150,18 @@ class LeafletRenderer:
         # Imported here: WeasyPrint is slow to import and only PDF output needs it.
         from weasyprint import HTML
 
-        source = self.render(leaflet, "print.html", page_size=PAGE_SIZES[page_size])
+        source = self.render(leaflet, "print.html", page_size=PAGE_SIZES[page_size], created=_source_date())
         document = HTML(string=source, url_fetcher=_refuse_fetch, base_url=None)
         return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def _source_date() -> str | None:
+    """SOURCE_DATE_EPOCH as an ISO date for the PDF metadata; no date at all when it is unset,
+    so the same inputs always give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch or not epoch.strip().isdigit():
+        return None
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

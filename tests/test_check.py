@@ -1,0 +1,64 @@
+import pytest
+import textstat
+
+from summarizer.check import check_html, prepare_text, reading_level, split_sentences
+
+
+def test_each_list_item_and_heading_is_a_sentence():
+    html = "<section id='s'><h2>Who can join</h2><ul><li>You are 18 or older</li><li>You have asthma</li></ul></section>"
+    report = check_html(html)
+    assert report.sections["s"].sentences == 3
+
+
+@pytest.mark.parametrize(
+    "block, count",
+    [
+        ("Take 2.5 mg/dL twice. Then rest.", 2),
+        ("Some drugs, e.g. aspirin, are fine. Others are not.", 2),
+        ("Drug A vs. drug B is the test.", 1),
+        ("Dr. Smith leads it. You can call her.", 2),
+        ("Read it at clinicaltrials.gov/study/NCT03929120 today.", 1),
+        ("18-80 years old. Not pregnant.", 2),
+    ],
+)
+def test_abbreviations_decimals_and_addresses_do_not_end_sentences(block, count):
+    assert len(split_sentences(block)) == count
+    prepared = prepare_text([block])
+    assert len(prepared) == count
+    assert textstat.sentence_count("\n".join(prepared)) == count or any(len(s.split()) <= 2 for s in prepared)
+
+
+def test_figures_are_textstats_on_the_prepared_text():
+    sentences = prepare_text(["The study doctor will check your blood.", "You can stop at any time, for any reason."])
+    level = reading_level(sentences)
+    text = "\n".join(sentences)
+    assert level.flesch_kincaid_grade == round(textstat.flesch_kincaid_grade(text), 1)
+    assert level.smog_index == round(textstat.smog_index(text), 1)
+    assert level.flesch_reading_ease == round(textstat.flesch_reading_ease(text), 1)
+    assert level.words == textstat.lexicon_count(text)
+
+
+def test_folded_original_wording_and_styles_are_not_counted():
+    html = (
+        "<section id='s'><p>You can join.</p><details><summary>The exact words</summary>"
+        "<div>Patients with interstitial lung disease associated with connective tissue disorders.</div></details>"
+        "<style>.x{color:red}</style></section>"
+    )
+    report = check_html(html)
+    assert report.sections["s"].words == 6
+
+
+def test_long_sentences_are_listed():
+    words = " ".join(["word"] * 25)
+    level = reading_level(prepare_text([words + "."]))
+    assert level.long_sentences == (words + ".",)
+
+
+def test_example_leaflet_reads_plainer_than_its_record(example_html, example_leaflet):
+    from summarizer.check import check_text
+
+    report = check_html(example_html)
+    source = check_text(example_leaflet.criteria_original)
+    plain = report.sections["who-can-join"]
+    assert plain.flesch_kincaid_grade < source.flesch_kincaid_grade
+    assert set(report.sections) >= {"key-information", "who-can-join", "words-to-know"}
