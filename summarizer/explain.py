@@ -23,6 +23,7 @@ class Fact:
     label: str
     text: str
     more: tuple[str, ...] = ()  # further sentences of the same fact
+    says: str | None = None  # terms this fixed sentence already explains (an enum label)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Leaflet:
     status: EnumPhrase | None
     key_facts: list[Fact]
     about: list[str]
-    design: list[str]
+    design: list[EnumPhrase]
     summary_markdown: str | None
     details_markdown: str | None
     groups: list[StudyGroup]
@@ -168,7 +169,7 @@ def _key_facts(study: Study, phrases: PhraseBook, status: EnumPhrase | None, pha
     if names:
         facts.append(Fact(phrases.say("label_tests"), _join_words(names) + "."))
     if phases:
-        facts.append(Fact(phrases.say("label_phase"), " ".join(p.sentence or p.label for p in phases)))
+        facts.append(Fact(phrases.say("label_phase"), " ".join(p.sentence or p.label for p in phases), says=" ".join(p.label for p in phases)))
     count = study.design.enrollment_count
     if count is not None:
         key = "people_actual" if study.design.enrollment_type == "ACTUAL" else "people_estimated"
@@ -216,7 +217,7 @@ def _about(study: Study, phrases: PhraseBook) -> list[str]:
     return sentences
 
 
-def _design_sentences(study: Study, phrases: PhraseBook) -> list[str]:
+def _design_sentences(study: Study, phrases: PhraseBook) -> list[EnumPhrase]:
     design = study.design
     out = []
     for field_name, value in (
@@ -229,11 +230,11 @@ def _design_sentences(study: Study, phrases: PhraseBook) -> list[str]:
     ):
         phrase = phrases.enum(field_name, value)
         if phrase:
-            out.append(phrase.sentence or phrase.label)
+            out.append(phrase)
     for who in design.who_masked:
         phrase = phrases.enum("whoMasked", who)
         if phrase:
-            out.append(phrase.sentence or phrase.label)
+            out.append(phrase)
     return out
 
 

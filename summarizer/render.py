@@ -32,16 +32,24 @@ class TermAnnotator:
         self.glossary = glossary
         self.used: dict[str, GlossaryEntry] = {}
 
-    def __call__(self, text: object) -> Markup:
+    def __call__(self, text: object, says: str | None = None) -> Markup:
+        """Escape ``text`` and gloss each term not met before.
+
+        ``says`` is for our own sentences that already explain a term: the terms in ``says``
+        (an enum label such as "Open label") get no gloss in ``text``, as the sentence itself
+        says what they mean; they still go to "Words to know"."""
         if text is None:
             return Markup("")
         text = str(text)
+        explained = {entry.term for _, _, entry in self.glossary.find(says)} if says else set()
         out = []
         position = 0
         for start, end, entry in self.glossary.find(text):
             if entry.term in self.used:
                 continue
             self.used[entry.term] = entry
+            if entry.term in explained:
+                continue
             out.append(escape(text[position:start]))
             # "Interstitial lung disease (ILD)" -> "... (ILD: a group of diseases ...)": one bracket
             own = _OWN_BRACKET.match(text, end)
