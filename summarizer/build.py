@@ -60,7 +60,7 @@ class LeafletPipeline:
         self.renderer = LeafletRenderer(self.glossary, self.phrases, templates)
 
     def explain(self, study: Study) -> Leaflet:
-        return explain_study(study, self.phrases)
+        return explain_study(study, self.phrases, self.glossary)
 
 
 def leaflet_report(leaflet: Leaflet, report: ReadingReport) -> dict:

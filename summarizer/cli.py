@@ -108,6 +108,67 @@ def check_command(path, max_grade, as_json, templates, glossary):
     sys.exit(EXIT_OVER_GRADE if failing else 0)
 
 
+@cli.group("glossary")
+def glossary_group():
+    """Check the glossary and measure how well it explains real records."""
+
+
+@glossary_group.command("lint")
+@click.option("--glossary", type=_folder, help="Your glossary folder, checked together with the shipped one.")
+def glossary_lint(glossary):
+    """Duplicates, long or hard definitions, and hard words no entry explains. Exit 1 on any."""
+    from summarizer.glossary import Glossary, GlossaryError
+    from summarizer.lint import lint_glossary
+
+    try:
+        loaded = Glossary.load(glossary)
+    except GlossaryError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    problems = lint_glossary(loaded)
+    for line in problems:
+        click.echo(line)
+    click.echo(f"{len(loaded)} entries, {len(problems)} problem(s)", err=bool(problems))
+    sys.exit(1 if problems else 0)
+
+
+@glossary_group.command("coverage")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--glossary", type=_folder, help="Your glossary folder.")
+@click.option("--half", type=click.Choice(["all", "tune", "held-out"]), default="all", show_default=True,
+              help="Every record, or every other one in NCT order (tune: 1st, 3rd...; held-out: 2nd, 4th...).")
+@click.option("--top", type=int, default=20, show_default=True, help="How many unexplained words to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def glossary_coverage(paths, glossary, half, top, as_json):
+    """Hard words in the leaflets of PATH... that no entry explains, ranked by how many studies use them."""
+    from summarizer.coverage import CoverageReport, study_coverage
+    from summarizer.load import find_record_files
+
+    pipeline = LeafletPipeline(None, glossary)
+    studies = []
+    for path in find_record_files(list(paths)):
+        try:
+            studies += load_studies(path)
+        except RecordError as error:
+            click.echo(f"error: {error}", err=True)
+    studies.sort(key=lambda s: s.nct_id)
+    if half != "all":
+        studies = studies[0 if half == "tune" else 1 :: 2]
+    results = []
+    for study in studies:
+        leaflet = pipeline.explain(study)
+        html = pipeline.renderer.html(leaflet)
+        results.append(study_coverage(study, html, pipeline.glossary.with_abbreviations(leaflet.abbreviations)))
+    report = CoverageReport(results)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(top), indent=2))
+        return
+    click.echo(f"{len(results)} studies: {report.explained} of {report.hard} hard-word uses explained "
+               f"({report.share_explained:.1%})")
+    for word, count, occurrences in report.top_unexplained(top):
+        click.echo(f"  {word:<28} {count:>4} studies {occurrences:>6} uses")
+
+
 def _print_report(name: str, report: ReadingReport) -> None:
     click.echo(name)
     rows = [("read through", report.read_through)] + [

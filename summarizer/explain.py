@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.eligibility import CriteriaGroup, parse_criteria
+from summarizer.glossary import Glossary, GlossaryEntry, defined_abbreviations
 from summarizer.model import Contact, Location, Outcome, Study
 from summarizer.phrases import EnumPhrase, PhraseBook
 from summarizer.plain_text import age_range, plain_date, plain_dose, plain_symbols, unescape_markdown
@@ -89,6 +90,7 @@ class Leaflet:
     footer: str
     last_update: str | None
     record_details: list[Fact]
+    abbreviations: dict[str, GlossaryEntry] = field(default_factory=dict)  # short forms the record defines
     version: str = __version__
     warnings: list[str] = field(default_factory=list)
 
@@ -104,7 +106,20 @@ def _join_words(items: list[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def explain_study(study: Study, phrases: PhraseBook) -> Leaflet:
+def record_texts(study: Study) -> list[str]:
+    """The free text of a record, where it may spell out its own abbreviations."""
+    texts = [study.brief_title, study.official_title, study.brief_summary, study.detailed_description,
+             study.eligibility.criteria, *study.conditions, *study.keywords]
+    for arm in study.arm_groups:
+        texts += [arm.label, arm.description]
+    for intervention in study.interventions:
+        texts += [intervention.name, intervention.description]
+    for outcome in (*study.primary_outcomes, *study.secondary_outcomes):
+        texts += [outcome.measure, outcome.description]
+    return [t for t in texts if t]
+
+
+def explain_study(study: Study, phrases: PhraseBook, glossary: Glossary | None = None) -> Leaflet:
     phrases.warnings = []
     design = study.design
     status = phrases.enum("overallStatus", study.overall_status)
@@ -150,6 +165,8 @@ def explain_study(study: Study, phrases: PhraseBook) -> Leaflet:
     )
     for group in study.eligibility.std_ages:
         phrases.enum("stdAge", group)  # checked for unknown values; the ages fact says it in numbers
+    if glossary is not None:
+        leaflet.abbreviations = defined_abbreviations(record_texts(study), glossary)
     leaflet.warnings = sorted(set(phrases.warnings))
     return leaflet
 

@@ -6,6 +6,7 @@ entries or replaces shipped ones entry by entry (same ``term``).
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,27 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def with_abbreviations(self, defined: dict[str, GlossaryEntry]) -> Glossary:
+        """This glossary plus abbreviations a record defines itself (they win over ours for
+        that record: "MS" is whatever the record says it is)."""
+        if not defined:
+            return self
+        extended = copy.copy(self)
+        extended._by_abbreviation = {**self._by_abbreviation, **defined}
+        extended._starts = dict(self._starts)
+        for abbreviation in defined:
+            tokens = _key_tokens(abbreviation)
+            if tokens:
+                first = tokens[0].lower()
+                extended._starts[first] = max(extended._starts.get(first, 0), len(tokens))
+        extended._longest = max(extended._starts.values(), default=0)
+        return extended
+
+    def explains(self, text: str) -> bool:
+        """Whether one entry covers all of ``text``."""
+        found = self.find(text)
+        return len(found) == 1 and found[0][0] == 0 and found[0][1] == len(text.strip())
+
     def find(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
         """Every term in ``text``, as (start, end, entry), left to right, longest match first.
 
@@ -205,3 +227,78 @@ def _glued_after(text: str, end: int) -> bool:
 
 
 _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+
+
+# --- abbreviations a record defines itself ------------------------------------------------
+# "Interstitial Lung Disease (ILD)" and "ILD (interstitial lung disease)": the long form must
+# account for the letters of the short form in order, the first letter starting a word
+# (after Schwartz and Hearst, 2003), so "(see below)" or "(n=20)" are not taken for definitions.
+_SHORT_IN_BRACKETS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,11})\)")
+_SHORT_THEN_LONG = re.compile(r"\b([A-Z][A-Za-z0-9\-]{1,11})\s+\(([^()]{3,80})\)")
+
+
+def _is_short_form(word: str) -> bool:
+    return sum(c.isupper() for c in word) >= 2 and any(c.isalpha() for c in word) and len(word) <= 12
+
+
+def _long_form_for(short: str, words: list[str]) -> str | None:
+    """The shortest run of trailing ``words`` whose letters spell ``short``."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    if not letters or not letters[0].isalpha() or len(words) == 0:
+        return None
+    text = " ".join(words)
+    s_index = len(letters) - 1
+    l_index = len(text) - 1
+    while s_index >= 0:
+        char = letters[s_index]
+        while l_index >= 0 and (
+            text[l_index].lower() != char or (s_index == 0 and l_index > 0 and text[l_index - 1].isalnum())
+        ):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    start = text.rfind(" ", 0, l_index + 1) + 1
+    long_form = text[start:].strip(" ,;:")
+    if len(long_form.split()) > len(letters) + 4 or len(long_form) <= len(short):
+        return None
+    return long_form
+
+
+def defined_abbreviations(texts: list[str], glossary: Glossary) -> dict[str, GlossaryEntry]:
+    """Short forms the record spells out, mapped to our entry for the long form when we have
+    one, else to a new entry that says what the short form stands for."""
+    found: dict[str, str] = {}
+    for text in texts:
+        if not text:
+            continue
+        for match in _SHORT_IN_BRACKETS.finditer(text):
+            short = match.group(1)
+            if short in found or not _is_short_form(short):
+                continue
+            before = re.split(r"[.;:()\[\]\n]", text[max(0, match.start() - 160) : match.start()])[-1]
+            long_form = _long_form_for(short, before.split())
+            if long_form:
+                found[short] = long_form
+        for match in _SHORT_THEN_LONG.finditer(text):
+            short, inside = match.groups()
+            if short in found or not _is_short_form(short):
+                continue
+            long_form = _long_form_for(short, inside.split())
+            if long_form and long_form == inside.strip():
+                found[short] = long_form
+    entries = {}
+    for short, long_form in found.items():
+        if glossary.explains(long_form):
+            entries[short] = glossary.find(long_form)[0][2]
+        else:
+            entries[short] = GlossaryEntry(
+                term=long_form,
+                short=long_form,
+                definition=f"Short for {long_form}.",
+                category="abbreviations",
+                abbreviations=(short,),
+                source="the study record",
+            )
+    return entries

@@ -28,8 +28,9 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 class TermAnnotator:
     """Explains each glossary term at its first use in one rendered document."""
 
-    def __init__(self, glossary: Glossary):
-        self.glossary = glossary
+    def __init__(self, glossary: Glossary, defined: dict[str, GlossaryEntry] | None = None):
+        self.glossary = glossary.with_abbreviations(defined or {})
+        self.defined = defined or {}
         self.used: dict[str, GlossaryEntry] = {}
 
     def __call__(self, text: object, says: str | None = None) -> Markup:
@@ -48,7 +49,7 @@ class TermAnnotator:
             if entry.term in self.used:
                 continue
             self.used[entry.term] = entry
-            if entry.term in explained:
+            if entry.term in explained or self._defined_here(text, start, end, entry):
                 continue
             out.append(escape(text[position:start]))
             # "Interstitial lung disease (ILD)" -> "... (ILD: a group of diseases ...)": one bracket
@@ -69,6 +70,14 @@ class TermAnnotator:
                 position = end
         out.append(escape(text[position:]))
         return Markup("").join(out)
+
+    def _defined_here(self, text: str, start: int, end: int, entry: GlossaryEntry) -> bool:
+        """The record's own "long form (SHORT)" at this place: it explains itself."""
+        short = text[start:end]
+        if self.defined.get(short) is not entry or entry.source != "the study record":
+            return False
+        before = text[:start].rstrip()
+        return before.endswith("(") and before[:-1].rstrip().lower().endswith(entry.term.lower())
 
     def words_to_know(self) -> list[GlossaryEntry]:
         return sorted(self.used.values(), key=lambda e: e.term.lower())
@@ -130,7 +139,7 @@ class LeafletRenderer:
         self.env = template_environment(user_templates)
 
     def render(self, leaflet: Leaflet, template: str, **extra) -> str:
-        annotate = TermAnnotator(self.glossary)
+        annotate = TermAnnotator(self.glossary, leaflet.abbreviations)
 
         def markdown(text: str | None) -> Markup:
             if not text:

@@ -1,0 +1,124 @@
+"""How well the glossary explains the leaflets: hard words found, and those no entry explains.
+
+A hard word is a word of letters (three or more) that is rare in everyday English: a Zipf
+frequency under 3 in ``wordfreq`` (about once in a million words or less). Names of the record's
+own people, places and organisations are left out, and so are codes with digits ("MK-3475"),
+which are not words a glossary can explain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from summarizer.check import REFERENCE_SECTIONS, extract_sections
+from summarizer.model import Study
+from summarizer.resources import shipped_folder
+
+HARD_ZIPF = 3.0
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:gov|org|com|edu|net)\b\S*")
+_WORD = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:['’][a-z]+)?(?![\w-]*\d)")
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """Words rare in print but plain to a reader ("clots", "wheezing"), kept in
+    ``glossary/everyday-words.txt`` so a reviewer can see and change the list."""
+    path = shipped_folder("glossary") / "everyday-words.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=65536)
+def is_hard(word: str) -> bool:
+    word = word.lower()
+    return zipf_frequency(word, "en") < HARD_ZIPF and word not in everyday_words()
+
+
+def record_names(study: Study) -> set[str]:
+    """Words of the record's names of people, places and organisations, lower case."""
+    parts = [study.lead_sponsor.name if study.lead_sponsor else "", study.organization.name if study.organization else ""]
+    parts += [c.name for c in study.collaborators]
+    parts += [o.name for o in study.officials] + [o.affiliation or "" for o in study.officials]
+    parts += [c.name or "" for c in study.central_contacts]
+    if study.responsible_party:
+        parts += [study.responsible_party.name or "", study.responsible_party.affiliation or ""]
+    for location in study.locations:
+        parts += [location.facility or "", location.city or "", location.state or "", location.country or ""]
+        parts += [c.name or "" for c in location.contacts]
+    return {w.lower() for part in parts for w in re.findall(r"[A-Za-z]+", part)}
+
+
+@dataclass
+class StudyCoverage:
+    nct_id: str
+    hard: int = 0
+    explained: int = 0
+    unexplained: Counter = field(default_factory=Counter)
+
+
+def study_coverage(study: Study, html: str, glossary) -> StudyCoverage:
+    """Hard-word occurrences in the text a reader reads through, and which are explained."""
+    names = record_names(study)
+    result = StudyCoverage(study.nct_id)
+    for section in extract_sections(html):
+        if section.id in REFERENCE_SECTIONS:
+            continue
+        for block in section.blocks:
+            spans = [(s, e) for s, e, _ in glossary.find(block)]
+            addresses = [m.span() for m in _ADDRESS.finditer(block)]
+            for match in _WORD.finditer(block):
+                if any(s <= match.start() < e for s, e in addresses):
+                    continue
+                word = re.sub(r"['’]s$", "", match.group())
+                if word.lower() in names or not is_hard(word):
+                    continue
+                result.hard += 1
+                if any(s <= match.start() and match.end() <= e for s, e in spans):
+                    result.explained += 1
+                else:
+                    result.unexplained[word.lower()] += 1
+    return result
+
+
+@dataclass
+class CoverageReport:
+    studies: list[StudyCoverage]
+
+    @property
+    def hard(self) -> int:
+        return sum(s.hard for s in self.studies)
+
+    @property
+    def explained(self) -> int:
+        return sum(s.explained for s in self.studies)
+
+    @property
+    def share_explained(self) -> float:
+        return self.explained / self.hard if self.hard else 1.0
+
+    def top_unexplained(self, count: int = 20) -> list[tuple[str, int, int]]:
+        """(word, studies using it, occurrences), most studies first."""
+        studies: Counter = Counter()
+        occurrences: Counter = Counter()
+        for study in self.studies:
+            studies.update(study.unexplained.keys())
+            occurrences.update(study.unexplained)
+        ranked = sorted(studies, key=lambda w: (-studies[w], -occurrences[w], w))
+        return [(w, studies[w], occurrences[w]) for w in ranked[:count]]
+
+    def as_dict(self, top: int = 20) -> dict:
+        return {
+            "studies": len(self.studies),
+            "hard_words": self.hard,
+            "explained": self.explained,
+            "share_explained": round(self.share_explained, 4),
+            "top_unexplained": [{"word": w, "studies": s, "occurrences": o} for w, s, o in self.top_unexplained(top)],
+        }
