@@ -169,25 +169,32 @@ class Glossary:
         known form wins (a dict lookup per length, not a regex per term). Forms ignore case;
         abbreviations must match case exactly, so "AST" never matches "last" or "Ast".
         """
-        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        if not words or not self._longest:
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        if not spans or not self._longest:
             return []
-        skip = [m.span() for m in _URL_OR_EMAIL.finditer(text)]
+        lower = text.lower()
+        skip = [m.span() for m in _URL_OR_EMAIL.finditer(text)] if ("@" in text or "www" in lower or "://" in text) else []
         found = []
         i = 0
-        while i < len(words):
-            start = words[i][0]
+        count = len(spans)
+        while i < count:
+            start, first_end = spans[i]
+            most = self._starts.get(lower[start:first_end], 0)
             hit = None
-            most = self._starts.get(text[start : words[i][1]].lower(), 0)
             if most and not _glued_before(text, start):
-                for n in range(min(most, len(words) - i), 0, -1):
-                    end = words[i + n - 1][1]
-                    if n > 1 and not _joined(text, words[i : i + n]):
-                        continue
+                # keys of the runs of 1..most words starting here, as _normal() would make them
+                keys = [lower[start:first_end]]
+                for j in range(i + 1, min(i + most, count)):
+                    gap = text[spans[j - 1][1] : spans[j][0]]
+                    separator = " " if _SPACE_OR_HYPHEN.fullmatch(gap) else gap if gap in ("/", ".") else None
+                    if separator is None:
+                        break
+                    keys.append(keys[-1] + separator + lower[spans[j][0] : spans[j][1]])
+                for n in range(len(keys), 0, -1):
+                    end = spans[i + n - 1][1]
                     if _glued_after(text, end):
                         continue
-                    surface = text[start:end]
-                    entry = self._by_abbreviation.get(surface) or self._by_form.get(_normal(surface))
+                    entry = self._by_abbreviation.get(text[start:end]) or self._by_form.get(keys[n - 1])
                     if entry:
                         hit = (start, end, entry, n)
                         break
@@ -199,6 +206,7 @@ class Glossary:
         return found
 
 
+_SPACE_OR_HYPHEN = re.compile(r"[\s-]{1,3}")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SEPARATOR = re.compile(r"[\s-]+")
 
@@ -210,11 +218,6 @@ def _normal(form: str) -> str:
 
 def _key_tokens(form: str) -> list[str]:
     return _WORD.findall(form)
-
-
-def _joined(text: str, words: list[tuple[int, int]]) -> bool:
-    """Words that can form one term: separated by spaces, hyphens or a slash, nothing else."""
-    return all(re.fullmatch(r"[\s-]{1,3}|/|\.", text[a[1] : b[0]]) for a, b in zip(words, words[1:]))
 
 
 def _glued_before(text: str, start: int) -> bool:

@@ -1,0 +1,85 @@
+"""The term engine on whole leaflets: record-defined abbreviations, first use, lint and coverage."""
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from conftest import EXAMPLE, minimal_record
+from summarizer.cli import cli
+from summarizer.glossary import Glossary, defined_abbreviations
+from summarizer.load import study_from_record
+
+
+def test_record_spells_out_its_own_abbreviations():
+    glossary = Glossary.load()
+    found = defined_abbreviations(
+        ["Patients with Interstitial Lung Disease (ILD)", "the MoCA (Montreal Cognitive Assessment) score",
+         "rest (see below), groups (n=20), visits (V1)"],
+        glossary,
+    )
+    assert found["ILD"].term == "interstitial lung disease"  # our own entry for the long form
+    assert found["MoCA"].definition == "Short for Montreal Cognitive Assessment."
+    assert "V1" not in found and "n=20" not in found
+
+
+def test_a_record_abbreviation_is_explained_at_first_use(pipeline):
+    record = minimal_record(
+        armsInterventionsModule={"interventions": [{"name": "ZQS coaching", "type": "BEHAVIORAL"}]},
+        descriptionModule={"briefSummary": "We test the Zorbex Quality Scale (ZQS) in adults."},
+    )
+    leaflet = pipeline.explain(study_from_record(record, "x.json"))
+    html = pipeline.renderer.html(leaflet)
+    assert '<dfn class="smz-term">ZQS</dfn> <span class="smz-gloss">(Zorbex Quality Scale)</span> coaching' in html
+    assert "Zorbex Quality Scale (ZQS) in adults" in html  # the record's own words, left alone
+    assert "Short for Zorbex Quality Scale." in html
+
+
+def test_the_records_own_definition_counts_as_the_explanation(pipeline):
+    record = minimal_record(
+        descriptionModule={"briefSummary": "We test the Zorbex Quality Scale (ZQS) in adults."},
+        outcomesModule={"primaryOutcomes": [{"measure": "Change in ZQS score", "timeFrame": "12 weeks"}]},
+    )
+    html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
+    assert "Zorbex Quality Scale (ZQS) in adults" in html and '<span class="smz-gloss">' not in html.split("Words to know")[0]
+
+
+def test_original_wording_is_never_annotated(example_html):
+    details = re.search(r'<details class="smz-original">.*?</details>', example_html, re.S).group()
+    assert "smz-term" not in details and "smz-gloss" not in details
+
+
+def test_shipped_glossary_lints_clean():
+    result = CliRunner().invoke(cli, ["glossary", "lint"])
+    assert result.exit_code == 0, result.output
+
+
+def test_lint_reports_duplicates_long_and_hard_definitions(tmp_path):
+    (tmp_path / "mine.yaml").write_text(
+        "- term: placebo\n  short: x\n  definition: A dummy.\n  category: study design\n"
+        "- term: blorp\n  variants: [open label]\n  short: a thing\n"
+        "  definition: Pharmacokinetic bioequivalence notwithstanding, an extraordinarily idiosyncratic "
+        "heterogeneous characterisation.\n  category: study design\n"
+    )
+    result = CliRunner().invoke(cli, ["glossary", "lint", "--glossary", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "'open label' is also a form of 'open label'" in result.output or "also a form of" in result.output
+    assert "reads at grade" in result.output and "uses the hard word" in result.output
+
+
+def test_coverage_lists_unexplained_hard_words(tmp_path):
+    record = minimal_record(descriptionModule={"briefSummary": "We study zorbexitis and hypoxemia in adults."})
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(record))
+    result = CliRunner().invoke(cli, ["glossary", "coverage", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["studies"] == 1
+    words = [row["word"] for row in report["top_unexplained"]]
+    assert "zorbexitis" in words and "hypoxemia" not in words
+    assert 0 < report["share_explained"] < 1
+
+
+def test_coverage_of_the_example(tmp_path):
+    result = CliRunner().invoke(cli, ["glossary", "coverage", str(EXAMPLE)])
+    assert result.exit_code == 0 and "hard-word uses explained" in result.output
