@@ -41,7 +41,7 @@ def test_the_records_own_definition_counts_as_the_explanation(pipeline):
         outcomesModule={"primaryOutcomes": [{"measure": "Change in ZQS score", "timeFrame": "12 weeks"}]},
     )
     html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
-    assert "Zorbex Quality Scale (ZQS) in adults" in html and '<span class="smz-gloss">' not in html.split("Words to know")[0]
+    assert "Zorbex Quality Scale (ZQS) in adults" in html and "ZQS</dfn>" not in html
 
 
 def test_original_wording_is_never_annotated(example_html):
