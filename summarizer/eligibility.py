@@ -121,7 +121,7 @@ def count_criteria(groups: list[CriteriaGroup]) -> int:
 # the first rule that matches is used. Replacements are in the second person, completing
 # "You may be able to join if you ..." / "You cannot join if you ...".
 _TIME = r"(?P<time>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|years?))"
-_RULES_ANY: list[tuple[str, re.Pattern, str]] = [
+_RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("age range", re.compile(r"^(?:(?:adults?|patients?|participants?|subjects?|men|women|males?|females?)\s+)?(?:aged?\s+)?(?:over|older than|above)\s+(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*,?\s*and\s+(?:less than|under|younger than|below)\s+(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?\.?$", re.I), r"are between \g<a> and \g<b> years old"),
     ("sexes", re.compile(r"^both (?:female and male|male and female|sexes|genders)\.?$", re.I), "are female or male"),
     ("pregnant", re.compile(r"^(?:women who are\s+|are\s+)?pregnant(?:,)?\s+or\s+breast[- ]?feeding(?P<rest>.*)$", re.I), r"are pregnant or breastfeeding\g<rest>"),
@@ -139,7 +139,43 @@ _RULES_ANY: list[tuple[str, re.Pattern, str]] = [
     ("significant conditions", re.compile(r"^(?:clinically significant|significant|serious) (?P<x>(?:medical )?(?:conditions?|diseases?|illness(?:es)?)) (?:within|in) the (?P<time>(?:\d+|one|two|three|four|five|six|twelve) (?:days?|weeks?|months?|years?)) (?:before|prior to) (?P<y>.+)$", re.I), r"have had clinically significant \g<x> in the \g<time> before \g<y>"),
     ("current", re.compile(r"^(?:current|active) (?P<x>(?:use|treatment|participation) .+)$", re.I), r"are in \g<x>"),
 ]
-_RULES_INCLUSION: list[tuple[str, re.Pattern, str]] = [
+_RULES_ANY += [
+    ("age at least", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*(?:,|;|at|on|when|and)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
+    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:between\s+)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
+    ("sexes", re.compile(r"^(?:both\s+)?(?:males? (?:or|and) females?|females? (?:or|and) males?|men (?:or|and) women|women (?:or|and) men)\b(?P<rest>.*)$", re.I), r"are male or female\g<rest>"),
+    ("pregnancy", re.compile(r"^(?:women who are\s+)?(?:pregnancy|pregnant)(?P<lact>\s*(?:,|or|and/or|and)\s*(?:breast[- ]?feeding|lactation|lactating|nursing)(?:\s*\(nursing\))?)?(?:\s+(?:women|woman|females?|patients?|participants?))?(?P<rest>(?:\s*(?:[,;(]|or\b|and\b|at\b|during\b|within\b|in\b|while\b).*)?)$", re.I),
+     lambda g: ("are pregnant or breastfeeding" if g.get("lact") else "are pregnant") + g.get("rest", "")),
+    ("use of", re.compile(r"^(?:current\s+)?use of (?P<x>.+)$", re.I), r"use \g<x>"),
+    ("presence of", re.compile(r"^(?:the\s+)?presence of (?P<x>.+)$", re.I), r"have \g<x>"),
+    ("evidence of", re.compile(r"^(?:any\s+)?(?:clinical\s+)?evidence of (?P<x>.+)$", re.I), r"have signs of \g<x>"),
+    ("participation", re.compile(r"^(?:current\s+|concurrent\s+|simultaneous\s+)?(?:participation|enrol(?:l)?ment) in (?P<x>.+)$", re.I), r"are taking part in \g<x>"),
+    ("diagnosed", re.compile(r"^(?:newly\s+|clinically\s+)?diagnosed with (?P<x>.+)$", re.I), r"have been diagnosed with \g<x>"),
+    ("treatment with", re.compile(r"^(?:prior\s+|previous\s+|current\s+)?(?:treatment|therapy) with (?P<x>.+)$", re.I), r"have been treated with \g<x>"),
+    ("willing", re.compile(r"^(?:willing(?:ness)?|agree(?:s)?|agreement) to (?P<x>.+)$", re.I), r"are willing to \g<x>"),
+    ("known or suspected", re.compile(r"^known or suspected (?P<x>.+)$", re.I), r"have or may have \g<x>"),
+    ("known", re.compile(r"^known (?:to have\s+)?(?P<x>(?!or\b).+)$", re.I), r"are known to have \g<x>"),
+    ("any", re.compile(r"^any (?P<x>.+)$", re.I), r"have any \g<x>"),
+    ("surgery", re.compile(r"^(?P<x>(?:major|minor|prior|previous|recent)\s+surgery.*)$", re.I), r"have had \g<x>"),
+    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current)\s+.+)$", re.I), r"have \g<x>"),
+    ("body mass index", re.compile(r"^(?:a\s+)?(?P<x>(?:body mass index|BMI)\b.+)$", re.I), r"have a \g<x>"),
+    ("performance status", re.compile(r"^(?:an?\s+)?(?P<x>(?:eastern cooperative oncology group|ECOG|WHO)\b.*performance.+)$", re.I), r"have an \g<x>"),
+    ("karnofsky", re.compile(r"^(?:a\s+)?(?P<x>karnofsky\b.+)$", re.I), r"have a \g<x>"),
+    ("consent", re.compile(r"^(?:provision of\s+|provide\s+|able to provide\s+)?(?:(?:a\s+)?(?:personally\s+)?(?:signed|written|dated|voluntary|voluntarily)(?:\s+and\s+|\s*,\s*|\s+))*(?:written\s+)?informed consent(?: form| document)?(?P<rest>(?:\s*(?:[,;(]|and\b|before\b|prior\b|from\b|by\b).*)?)$", re.I), r"give written informed consent\g<rest>"),    ("confirmed", re.compile(r"^(?P<how>(?:histologically|cytologically|pathologically|radiologically|clinically)(?:\s+(?:and/or|or|and)\s+(?:histologically|cytologically|pathologically|radiologically))?)\s+(?:confirmed|proven|documented|diagnosed)\s+(?P<x>.+)$", re.I), r"have \g<x> (\g<how> confirmed)"),
+    ("life expectancy", re.compile(r"^(?:a\s+)?(?:estimated\s+)?life expectancy (?:of\s+)?(?P<x>.+)$", re.I), r"have a life expectancy of \g<x>"),
+    ("already you", re.compile(r"^(?P<verb>have|has|had|are|is|were|was|be|can|could|will|agree|understand|speak|read|live|reside|plan|intend|meet|own|receive|take|sign|undergo|require|need|currently)\b(?P<x>.*)$", re.I), r"\g<verb>\g<x>"),
+]
+
+# "Patients must have ..." -> "have ...": who the criterion is about is the reader.
+_SUBJECT = re.compile(
+    r"^(?:the |a |an |all |eligible )?(?:patients?|participants?|subjects?|individuals?|persons?|people|volunteers?|"
+    r"candidates?|adults?|children|women|men)(?: (?:must|should|shall|will|need to|are required to|is required to))?"
+    r"(?: (?:who|that))? (?=(?:be|is|are|have|has|had|was|were|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend|currently|can)\b)",
+    re.I,
+)
+_SECOND_PERSON = [(re.compile(r"^(?:is|be)\b", re.I), "are"), (re.compile(r"^has\b", re.I), "have"),
+                  (re.compile(r"^was\b", re.I), "were"), (re.compile(r"^provide\b", re.I), "give")]
+
+_RULES_INCLUSION: list[tuple[str, re.Pattern, object]] = [
     ("no (inclusion)", re.compile(r"^no (?P<x>.+)$", re.I), r"do not have \g<x>"),
 ]
 
@@ -164,14 +200,23 @@ _PHRASES = [
 
 def rewrite_criterion(text: str, kind: str) -> tuple[str, str | None]:
     """The plain form of one criterion and the name of the rule used (None: kept as written)."""
-    core = text.strip()
+    core = _SUBJECT.sub("", text.strip(), count=1).rstrip(" .;,")
+    for pattern, word in _SECOND_PERSON:
+        core = pattern.sub(word, core, count=1)
     rules = _RULES_ANY + (_RULES_INCLUSION if kind == "inclusion" else [])
     for name, pattern, replacement in rules:
         match = pattern.match(core)
         if not match:
             continue
         groups = {k: _lower_first(v) for k, v in match.groupdict().items() if v is not None}
-        plain = _everyday(pattern.sub(replacement, core, count=1) if not groups else _expand(match, replacement, groups)).rstrip()
+        groups = {k: (v[0].lower() + v[1:] if k == "verb" else v) for k, v in groups.items()}
+        if callable(replacement):
+            expanded = replacement(groups)
+        elif groups:
+            expanded = _expand(match, replacement, groups)
+        else:
+            expanded = pattern.sub(replacement, core, count=1)
+        plain = _everyday(expanded).rstrip(" ;,")
         plain = plain_symbols(plain)
         if _keeps_facts(text, plain):
             return _sentence(plain), name
