@@ -220,16 +220,36 @@ def _key_tokens(form: str) -> list[str]:
     return _WORD.findall(form)
 
 
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+
+
 def _glued_before(text: str, start: int) -> bool:
-    # "ALT" in "x-ALT", "/ALT", "a.ALT" or "@ALT" is part of something longer
-    return start > 1 and text[start - 1] in "-/@.'’" and text[start - 2].isalnum()
+    """Part of something longer: "x.ALT", "@ALT", "803-ALT", "T-ALT". "CKD-EPI" or
+    "microalbumin/creatinine" are two words and may each be a term."""
+    if start < 2 or not text[start - 2].isalnum():
+        return False
+    mark = text[start - 1]
+    if mark in ".@'’":
+        return True
+    return mark == "-" and _code_like(text, start - 2, -1)
 
 
 def _glued_after(text: str, end: int) -> bool:
-    return end + 1 < len(text) and text[end] in "-/@.'’" and text[end + 1].isalnum()
+    if end + 1 >= len(text) or not text[end + 1].isalnum():
+        return False
+    mark = text[end]
+    if mark in ".@'’":
+        return True
+    return mark == "-" and _code_like(text, end + 1, 1)
 
 
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+def _code_like(text: str, index: int, step: int) -> bool:
+    """The word beside a hyphen is a code ("803", "1b") or a single letter ("T-cell")."""
+    word = []
+    while 0 <= index < len(text) and text[index].isalnum():
+        word.append(text[index])
+        index += step
+    return len(word) == 1 or any(c.isdigit() for c in word)
 
 
 # --- abbreviations a record defines itself ------------------------------------------------
