@@ -14,12 +14,12 @@ from summarizer.load import study_from_record
 def test_record_spells_out_its_own_abbreviations():
     glossary = Glossary.load()
     found = defined_abbreviations(
-        ["Patients with Interstitial Lung Disease (ILD)", "the MoCA (Montreal Cognitive Assessment) score",
+        ["Patients with Interstitial Lung Disease (ILD)", "the ZQS (Zorbex Quality Scale) score",
          "rest (see below), groups (n=20), visits (V1)"],
         glossary,
     )
     assert found["ILD"].term == "interstitial lung disease"  # our own entry for the long form
-    assert found["MoCA"].definition == "Short for Montreal Cognitive Assessment."
+    assert found["ZQS"].definition == "Short for Zorbex Quality Scale."
     assert "V1" not in found and "n=20" not in found
 
 
