@@ -16,7 +16,8 @@ from summarizer.glossary import Glossary
 from summarizer.load import RecordError, find_record_files, load_studies
 from summarizer.model import Study
 from summarizer.phrases import PhraseBook
-from summarizer.render import PAGE_SIZES, LeafletRenderer
+from summarizer.config import DEFAULT_MAX_GRADE
+from summarizer.render import PAGE_SIZES, LeafletRenderer, render_report
 from summarizer.write import write_atomic, write_json
 
 FORMATS = ("html", "embed", "pdf")
@@ -122,7 +123,10 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions)
         outputs.append((folder / "embed.html", pipeline.renderer.fragment(leaflet).encode("utf-8")))
     if "pdf" in options.formats:
         outputs.append((folder / "leaflet.pdf", pipeline.renderer.pdf(leaflet, options.page_size)))
-    report = check_html(html)
+    report = check_html(html, pipeline.glossary.with_abbreviations(leaflet.abbreviations), sentences=True)
+    if "html" in options.formats:
+        page = render_report(report, f"{study.nct_id}: {study.brief_title}", options.max_grade or DEFAULT_MAX_GRADE, options.templates)
+        outputs.append((folder / "report.html", page.encode("utf-8")))
     # Everything is rendered before anything is written: a failure above leaves old files alone.
     for path, data in outputs:
         write_atomic(path, data)

@@ -22,7 +22,7 @@ _BLOCKS = {
     "div", "section", "article", "header", "footer", "blockquote", "pre", "br", "ul", "ol", "dl", "tr",
     "table", "main", "details", "figcaption",
 }
-_SKIPPED = {"style", "script", "template", "noscript"}
+_SKIPPED = {"style", "script", "template", "noscript", "head", "title"}
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|Fig|al|U\.S|a\.m|p\.m)\.", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
@@ -38,6 +38,8 @@ class ReadingLevel:
     sentences: int
     words_per_sentence: float
     long_sentences: tuple[str, ...] = ()
+    dale_chall: float = 0.0
+    complex_word_share: float = 0.0  # words of 3 or more syllables
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -57,7 +59,7 @@ class _TextExtractor(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.sections: list[Section] = [Section("top", "")]
+        self.sections: list[Section] = [Section("top", "Title")]
         self._current: list[str] = []
         self._skip_depth = 0
         self._details_depth = 0
@@ -156,6 +158,8 @@ def reading_level(sentences: list[str]) -> ReadingLevel:
     if not words:
         return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
     return ReadingLevel(
+        dale_chall=round(textstat.dale_chall_readability_score(text), 1),
+        complex_word_share=round(textstat.polysyllabcount(text) / words, 3),
         flesch_kincaid_grade=round(textstat.flesch_kincaid_grade(text), 1),
         smog_index=round(textstat.smog_index(text), 1),
         flesch_reading_ease=round(textstat.flesch_reading_ease(text), 1),
@@ -163,6 +167,72 @@ def reading_level(sentences: list[str]) -> ReadingLevel:
         sentences=counted,
         words_per_sentence=round(words / max(counted, 1), 1),
         long_sentences=long,
+    )
+
+
+_PASSIVE = re.compile(
+    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
+    r"(?P<participle>\w+ed|given|taken|done|seen|made|known|shown|written|chosen|found|held|told|kept|paid|put|"
+    r"sent|brought|drawn|driven|eaten|grown|hidden|led|left|lost|meant|met|read|run|said|sold|spent|thought|"
+    r"understood|worn|begun|broken|frozen|spoken|stolen|withdrawn|undergone)\b",
+    re.I,
+)
+_NOT_PARTICIPLE = {"need", "seed", "bed", "red", "shed", "feed", "speed", "hundred", "interested", "tired", "bored",
+                   "married", "worried", "scared", "used", "based", "concerned", "related", "allowed", "supposed"}
+_SYMBOL = re.compile(r"[<>≤≥=±×]|\b[\d.]+\s*[x×]\s*(?:ULN|LLN)\b|(?<=\d)\s*[x×]\s*10\^?\d")
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+_SHORT_FORM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*\b")
+
+
+@dataclass(frozen=True)
+class SentenceFinding:
+    """One sentence and what makes it hard to read."""
+
+    text: str
+    words: int
+    grade: float
+    long: bool
+    passive: tuple[str, ...] = ()
+    unexplained: tuple[str, ...] = ()  # hard words no glossary entry explains
+    abbreviations: tuple[str, ...] = ()  # short forms not spelled out
+    symbols: tuple[str, ...] = ()  # numbers written with symbols
+
+    @property
+    def flagged(self) -> bool:
+        return self.long or bool(self.passive or self.unexplained or self.abbreviations or self.symbols)
+
+    def as_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def find_passive(sentence: str) -> list[str]:
+    return [m.group() for m in _PASSIVE.finditer(sentence) if m.group("participle").lower() not in _NOT_PARTICIPLE]
+
+
+def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset()) -> SentenceFinding:
+    from summarizer.coverage import is_hard  # wordfreq loads lazily: only for sentence detail
+
+    words = textstat.lexicon_count(sentence)
+    covered = [(a, b) for a, b, _ in glossary.find(sentence)] if glossary is not None else []
+    covered += [m.span() for m in _ADDRESS.finditer(sentence)]
+    covered += [m.span() for m in re.finditer(r"\bNCT\d{8}\b", sentence)]
+
+    def explained(match: re.Match) -> bool:
+        return any(a <= match.start() and match.end() <= b for a, b in covered)
+
+    unexplained = [m.group() for m in re.finditer(r"(?<![\w-])[A-Za-z]{3,}(?![\w-]*\d)", sentence)
+                   if not m.group().isupper() and is_hard(m.group()) and not explained(m)] if glossary is not None else []
+    short_forms = [m.group() for m in _SHORT_FORM.finditer(sentence)
+                   if sum(c.isupper() for c in m.group()) >= 2 and not explained(m) and m.group() not in defined]
+    return SentenceFinding(
+        text=sentence,
+        words=words,
+        grade=round(textstat.flesch_kincaid_grade(sentence), 1) if words else 0.0,
+        long=words > LONG_SENTENCE_WORDS,
+        passive=tuple(find_passive(sentence)),
+        unexplained=tuple(dict.fromkeys(unexplained)),
+        abbreviations=tuple(dict.fromkeys(short_forms)),
+        symbols=tuple(m.group() for m in _SYMBOL.finditer(sentence)),
     )
 
 
@@ -175,14 +245,18 @@ class ReadingReport:
     read_through: ReadingLevel
     sections: dict[str, ReadingLevel]
     headings: dict[str, str]
+    findings: dict[str, list[SentenceFinding]] = field(default_factory=dict)  # per section, when asked for
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "read_through": self.read_through.as_dict(),
             "sections": {
                 key: {"heading": self.headings.get(key, ""), **level.as_dict()} for key, level in self.sections.items()
             },
         }
+        if self.findings:
+            data["sentences"] = {key: [f.as_dict() for f in found if f.flagged] for key, found in self.findings.items()}
+        return data
 
     def over(self, max_grade: float) -> list[str]:
         """Names of the measured parts whose grade is over the limit."""
@@ -195,19 +269,36 @@ class ReadingReport:
         return parts
 
 
-def check_html(html: str) -> ReadingReport:
+def check_html(html: str, glossary=None, sentences: bool = False) -> ReadingReport:
+    """Figures for the whole read-through text and each section; with ``sentences``, also what
+    makes each sentence hard (hard words are judged against ``glossary``)."""
     sections = extract_sections(html)
     read_through: list[str] = []
     levels: dict[str, ReadingLevel] = {}
     headings: dict[str, str] = {}
+    findings: dict[str, list[SentenceFinding]] = {}
+    defined: set[str] = set()
+    if sentences:
+        from summarizer.glossary import defined_abbreviations
+
+        all_text = "\n".join(b for s in sections for b in s.blocks)
+        defined = set(defined_abbreviations([all_text], glossary)) if glossary is not None else set(
+            re.findall(r"\(([A-Z][A-Za-z0-9-]+)\)", all_text))
     for section in sections:
-        sentences = prepare_text(section.blocks)
-        if section.id != "top":
-            levels[section.id] = reading_level(sentences)
-            headings[section.id] = section.heading
-        if section.id not in REFERENCE_SECTIONS:
-            read_through += sentences
-    return ReadingReport(reading_level(read_through), levels, headings)
+        prepared = prepare_text(section.blocks)
+        key = section.id
+        if key != "top":
+            levels[key] = reading_level(prepared)
+            headings[key] = section.heading
+        if key not in REFERENCE_SECTIONS:
+            read_through += prepared
+            if sentences:
+                findings[key] = [
+                    analyse_sentence(s, glossary, defined)
+                    for block in section.blocks
+                    for s in split_sentences(block)
+                ]
+    return ReadingReport(reading_level(read_through), levels, headings, findings)
 
 
 def check_text(text: str) -> ReadingLevel:

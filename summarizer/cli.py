@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from html import escape as html_escape
 from pathlib import Path
 
 import click
 
 from summarizer import __version__
 from summarizer.build import FORMATS, BuildOptions, LeafletPipeline, build
-from summarizer.check import ReadingReport, check_html, check_text
+from summarizer.check import ReadingReport, check_html
+from summarizer.config import DEFAULT_MAX_GRADE, Config, ConfigError, load_config
 from summarizer.load import RecordError, load_studies
+from summarizer.write import write_atomic
 
 EXIT_BAD_INPUT = 2
 EXIT_OVER_GRADE = 1
@@ -38,7 +41,7 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Folder to write DIR/<NCTID>/ into.")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_formats, help="Outputs to write: html, embed, pdf.")
-@click.option("--page-size", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="PDF page size.")
+@click.option("--page-size", type=click.Choice(["a4", "letter"]), help="PDF page size (default a4).")
 @click.option("--templates", type=_folder, help="Your templates folder, looked in before the shipped one.")
 @click.option("--glossary", type=_folder, help="Your glossary folder; its entries add to or replace shipped ones.")
 @click.option("--max-grade", type=float, help="Exit 1 (after writing) if a leaflet reads above this grade.")
@@ -56,7 +59,12 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
     def on_error(line):
         click.echo(f"error: {line}", err=True)
 
-    options = BuildOptions(out, formats, page_size, templates, glossary, max_grade)
+    config = _config()
+    max_grade = max_grade if max_grade is not None else config.max_grade
+    options = BuildOptions(
+        out, formats, page_size or config.page_size or "a4", templates or config.templates,
+        glossary or config.glossary, max_grade,
+    )
     result = build(paths, options, on_study=on_study, on_error=on_error)
     if result.skipped:
         click.echo(f"skipped {len(result.skipped)} legacy XML file(s): only API v2 JSON and YAML records are read", err=True)
@@ -71,37 +79,53 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
 
 @cli.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--max-grade", type=float, default=8.0, show_default=True, help="Exit 1 if the text reads above this grade.")
+@click.option("--max-grade", type=float, help="Exit 1 if the text reads above this grade (default 8, or the config's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report with the hard parts marked.")
 @click.option("--templates", type=_folder, help="Your templates folder (for records).")
-@click.option("--glossary", type=_folder, help="Your glossary folder (for records).")
-def check_command(path, max_grade, as_json, templates, glossary):
-    """Reading level of a leaflet (.html), a record (built first), or any .md/.txt text."""
+@click.option("--glossary", type=_folder, help="Your glossary folder.")
+def check_command(path, max_grade, as_json, html_out, templates, glossary):
+    """Reading level of a leaflet (.html), a record (built first), or any .html/.md/.txt text."""
+    from summarizer.glossary import Glossary
+    from summarizer.render import render_report
+
+    config = _config()
+    max_grade = max_grade if max_grade is not None else config.max_grade or DEFAULT_MAX_GRADE
+    templates, glossary = templates or config.templates, glossary or config.glossary
     suffix = path.suffix.lower()
     reports: dict[str, ReadingReport] = {}
     try:
-        if suffix in (".html", ".htm"):
-            reports[str(path)] = check_html(path.read_text(encoding="utf-8"))
-        elif suffix in (".json", ".yaml", ".yml"):
+        if suffix in (".json", ".yaml", ".yml"):
             pipeline = LeafletPipeline(templates, glossary)
             for study in load_studies(path):
-                reports[study.nct_id] = check_html(pipeline.renderer.html(pipeline.explain(study)))
+                leaflet = pipeline.explain(study)
+                reports[study.nct_id] = check_html(
+                    pipeline.renderer.html(leaflet),
+                    pipeline.glossary.with_abbreviations(leaflet.abbreviations), sentences=True,
+                )
         else:
-            level = check_text(path.read_text(encoding="utf-8"))
-            reports[str(path)] = ReadingReport(level, {}, {})
+            text = path.read_text(encoding="utf-8")
+            if suffix == ".md":
+                text = markdown_to_html(text)
+            elif suffix not in (".html", ".htm"):
+                text = "".join(f"<p>{html_escape(line)}</p>" for line in text.splitlines() if line.strip())
+            reports[str(path)] = check_html(text, Glossary.load(glossary), sentences=True)
     except RecordError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except UnicodeDecodeError:
         click.echo(f"error: {path}: not UTF-8 text", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if html_out:
+        name, report = next(iter(reports.items()))
+        write_atomic(html_out, render_report(report, name, max_grade, templates).encode("utf-8"))
     over = {name: report.over(max_grade) for name, report in reports.items()}
     if as_json:
         payload = {name: {**report.as_dict(), "max_grade": max_grade, "over": over[name]} for name, report in reports.items()}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for name, report in reports.items():
-            _print_report(name, report)
+            _print_report(name, report, max_grade)
     failing = [f"{name}: {part}" for name, parts in over.items() for part in parts]
     for line in failing:
         click.echo(f"over grade {max_grade:g}: {line}", err=True)
@@ -169,17 +193,47 @@ def glossary_coverage(paths, glossary, half, top, as_json):
         click.echo(f"  {word:<28} {count:>4} studies {occurrences:>6} uses")
 
 
-def _print_report(name: str, report: ReadingReport) -> None:
-    click.echo(name)
+def _config() -> Config:
+    try:
+        return load_config()
+    except ConfigError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _print_report(name: str, report: ReadingReport, max_grade: float) -> None:
+    click.echo(click.style(name, bold=True))
     rows = [("read through", report.read_through)] + [
         (report.headings.get(key) or key, level) for key, level in report.sections.items()
     ]
     click.echo(f"  {'part':<42} {'grade':>5} {'SMOG':>5} {'ease':>5} {'words':>6} {'sent.':>5} {'>20w':>4}")
     for label, level in rows:
+        grade = click.style(f"{level.flesch_kincaid_grade:>5.1f}", fg="red" if level.flesch_kincaid_grade > max_grade else "green")
         click.echo(
-            f"  {label[:42]:<42} {level.flesch_kincaid_grade:>5.1f} {level.smog_index:>5.1f} "
+            f"  {label[:42]:<42} {grade} {level.smog_index:>5.1f} "
             f"{level.flesch_reading_ease:>5.1f} {level.words:>6} {level.sentences:>5} {len(level.long_sentences):>4}"
         )
+    flagged = [f for found in report.findings.values() for f in found if f.flagged]
+    if flagged:
+        click.echo(f"  {len(flagged)} sentence(s) to look at; the hardest:")
+        for finding in sorted(flagged, key=lambda f: -f.grade)[:5]:
+            reasons = ", ".join(
+                part for part in (
+                    f"{finding.words} words" if finding.long else "",
+                    "passive: " + "; ".join(finding.passive) if finding.passive else "",
+                    "unexplained: " + ", ".join(finding.unexplained) if finding.unexplained else "",
+                    "abbreviations: " + ", ".join(finding.abbreviations) if finding.abbreviations else "",
+                    "symbols: " + " ".join(finding.symbols) if finding.symbols else "",
+                ) if part
+            )
+            click.echo(f"  - grade {finding.grade:g} ({reasons}): {finding.text[:100]}")
+
+
+def markdown_to_html(text: str) -> str:
+    """A writer's .md or .txt as HTML blocks, so lists and headings end sentences."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).render(text)
 
 
 def main() -> None:

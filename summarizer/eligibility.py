@@ -246,11 +246,21 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", ":")) else text + "."
 
 
+_UNIT = re.compile(r"(?<=\d)\s?(%|[a-zA-Zµμ][\w/%^.µμ²³]*)")
+
+
+def units_in(text: str) -> list[str]:
+    """The units written after numbers ("mg/dL", "%", "weeks"), the "x" of "x ULN" left out."""
+    return [u.rstrip(".") for u in _UNIT.findall(text) if u.lower() not in ("x", "and", "or", "to")]
+
+
 def _keeps_facts(original: str, plain: str) -> bool:
-    """Every number of the original is in the plain text, and no negation was lost."""
+    """Every number and unit of the original is in the plain text, and no negation was lost."""
     wanted = numbers_in(original)
     have = numbers_in(plain)
     if any(have.count(n) < wanted.count(n) for n in set(wanted)):
+        return False
+    if any(unit not in plain for unit in units_in(original)):
         return False
     return len(NEGATIONS.findall(plain)) >= len(NEGATIONS.findall(original))
 

@@ -185,3 +185,35 @@ def _refuse_fetch(url: str, *args, **kwargs):
     # Everything a leaflet needs is inline; a record must never make the PDF engine fetch a
     # file or a URL.
     raise ValueError(f"summarizer does not load external resources ({url[:60]})")
+
+
+_MARK_KINDS = (("unexplained", "hard word"), ("abbreviations", "abbreviation"), ("symbols", "symbol"), ("passive", "passive voice"))
+
+
+def marked_sentence(finding) -> Markup:
+    """The sentence, escaped, with each flagged piece in a ``<mark>`` that also says in words
+    what it is (for screen readers and for anyone who cannot tell the colours apart)."""
+    text = finding.text
+    spans: list[tuple[int, int, str, str]] = []
+    for field_name, label in _MARK_KINDS:
+        for piece in getattr(finding, field_name):
+            for match in re.finditer(re.escape(piece), text):
+                if not any(s < match.end() and match.start() < e for s, e, _, _ in spans):
+                    spans.append((match.start(), match.end(), field_name.rstrip("s") if field_name != "passive" else "passive", label))
+    out, position = [], 0
+    for start, end, css, label in sorted(spans):
+        out.append(escape(text[position:start]))
+        out.append(Markup('<mark class="{}">{}<span class="visually-hidden"> ({})</span></mark>').format(
+            "abbreviation" if css == "abbreviation" else css, text[start:end], label))
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def render_report(report, title: str, max_grade: float, user_templates: Path | None = None) -> str:
+    """The reading-level report as a standalone, offline HTML page."""
+    rows = [("Whole text read through", report.read_through)] + [
+        (report.headings.get(key) or key, level) for key, level in report.sections.items()
+    ]
+    template = template_environment(user_templates).get_template("report.html")
+    return template.render(report=report, rows=rows, title=title, max_grade=max_grade, marked=marked_sentence)

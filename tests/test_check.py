@@ -1,3 +1,4 @@
+import json
 import pytest
 import textstat
 
@@ -62,3 +63,65 @@ def test_example_leaflet_reads_plainer_than_its_record(example_html, example_lea
     plain = report.sections["who-can-join"]
     assert plain.flesch_kincaid_grade < source.flesch_kincaid_grade
     assert set(report.sections) >= {"key-information", "who-can-join", "words-to-know"}
+
+
+def test_passive_voice_is_found():
+    from summarizer.check import find_passive
+
+    assert find_passive("Your blood will be checked by the study doctor.") == ["be checked"]
+    assert find_passive("The study doctor will check your blood.") == []
+    assert find_passive("You are interested and tired.") == []
+
+
+def test_sentence_findings_name_what_is_hard():
+    from summarizer.check import analyse_sentence
+    from summarizer.glossary import Glossary
+
+    finding = analyse_sentence("Blood is drawn when ALT ≥ 2.5 x ULN or ZQS is glomerulated.", Glossary.load())
+    assert finding.passive == ("is drawn", "is glomerulated")
+    assert "glomerulated" in finding.unexplained and "ZQS" in finding.abbreviations
+    assert "ALT" not in finding.abbreviations  # the glossary explains it
+    assert "≥" in finding.symbols and finding.flagged and not finding.long
+
+
+def test_report_html_is_offline_and_marks_in_words(tmp_path):
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLE
+    from summarizer.cli import cli
+
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["check", str(EXAMPLE), "--max-grade", "30", "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert '<html lang="en">' in page and "<script" not in page and "http" not in page.split("<main>")[0]
+    assert '<mark class="passive">' in page and '<span class="visually-hidden"> (passive voice)</span>' in page
+    assert "Who can join?" in page
+
+
+def test_config_file_sets_defaults(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLE
+    from summarizer.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.summarizer]\nmax_grade = 30\n")
+    assert CliRunner().invoke(cli, ["check", str(EXAMPLE)]).exit_code == 0
+    (tmp_path / "summarizer.toml").write_text("max_grade = 2\n")
+    assert CliRunner().invoke(cli, ["check", str(EXAMPLE)]).exit_code == 1
+    (tmp_path / "summarizer.toml").write_text("max_grayde = 2\n")
+    result = CliRunner().invoke(cli, ["check", str(EXAMPLE)])
+    assert result.exit_code == 2 and "unknown setting 'max_grayde'" in result.output
+
+
+def test_markdown_and_text_input(tmp_path):
+    from click.testing import CliRunner
+
+    from summarizer.cli import cli
+
+    md = tmp_path / "note.md"
+    md.write_text("# About your visit\n\n- You will give blood\n- You will fill in a form\n")
+    result = CliRunner().invoke(cli, ["check", str(md), "--json"])
+    payload = json.loads(result.output[: result.output.rindex("}") + 1])
+    assert payload[str(md)]["read_through"]["sentences"] == 3

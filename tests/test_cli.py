@@ -15,7 +15,7 @@ def test_build_writes_every_output(tmp_path):
     result = _run("build", EXAMPLE, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "NCT03929120"
-    assert sorted(p.name for p in folder.iterdir()) == ["embed.html", "leaflet.html", "leaflet.pdf", "report.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["embed.html", "leaflet.html", "leaflet.pdf", "report.html", "report.json"]
     report = json.loads((folder / "report.json").read_text())
     assert report["reading_level"]["read_through"]["flesch_kincaid_grade"] > 0
     assert "who-can-join" in report["reading_level"]["sections"]
@@ -68,7 +68,7 @@ def test_unknown_enum_value_is_a_warning_not_a_crash(tmp_path):
 def test_same_input_same_bytes(tmp_path):
     for name in ("a", "b"):
         assert _run("build", EXAMPLE, "--out", tmp_path / name).exit_code == 0
-    for file in ("leaflet.html", "embed.html", "leaflet.pdf", "report.json"):
+    for file in ("leaflet.html", "embed.html", "leaflet.pdf", "report.json", "report.html"):
         assert (tmp_path / "a" / "NCT03929120" / file).read_bytes() == (tmp_path / "b" / "NCT03929120" / file).read_bytes()
 
 

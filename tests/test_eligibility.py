@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import requires_shared, shared_records
-from summarizer.eligibility import count_criteria, parse_criteria, rewrite_criterion
+from summarizer.eligibility import count_criteria, parse_criteria, rewrite_criterion, units_in
 from summarizer.plain_text import NEGATIONS, numbers_in, unescape_markdown
 
 
@@ -121,6 +121,8 @@ def test_rewrites_keep_every_number_and_negation_over_the_corpus():
                 for number in set(numbers_in(criterion.text)):
                     assert numbers_in(criterion.plain).count(number) >= numbers_in(criterion.text).count(number), criterion
                 assert len(NEGATIONS.findall(criterion.plain)) >= len(NEGATIONS.findall(criterion.text)), criterion
+                if criterion.rule:
+                    assert all(unit in criterion.plain for unit in units_in(criterion.text)), criterion
     assert total > 5000 and rewritten > 0
 
 
