@@ -5,7 +5,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +23,7 @@ from summarizer.model import Study
 from summarizer.phrases import PhraseBook
 from summarizer.config import DEFAULT_MAX_GRADE
 from summarizer.render import PAGE_SIZES, LeafletRenderer, render_report
+from summarizer.resources import shipped_folder
 from summarizer.write import write_atomic, write_json
 
 FORMATS = ("html", "embed", "pdf")
@@ -33,6 +39,9 @@ class BuildOptions:
     templates: Path | None = None  # the user's templates folder, looked in first
     glossary: Path | None = None  # the user's glossary folder, entries override shipped ones
     max_grade: float | None = None  # build fails (after writing) when a leaflet is over this
+    force: bool = False  # rebuild even what has not changed
+    prune: bool = False  # remove the outputs of studies whose records are gone
+    jobs: int | None = None  # worker processes (default: the CPU count)
 
 
 @dataclass
@@ -42,6 +51,7 @@ class StudyResult:
     files: list[Path]
     report: ReadingReport
     warnings: list[str]
+    record_hash: str = ""
 
 
 @dataclass
@@ -49,6 +59,8 @@ class BuildResult:
     built: list[StudyResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: file, field, problem
     skipped: list[Path] = field(default_factory=list)  # files in named folders that are not records we read
+    unchanged: list[str] = field(default_factory=list)  # studies whose outputs were already up to date
+    gone: list[str] = field(default_factory=list)  # studies built before whose records are no longer given
     over_grade: list[str] = field(default_factory=list)
 
 
@@ -82,18 +94,63 @@ def leaflet_report(leaflet: Leaflet, report: ReadingReport) -> dict:
     }
 
 
+MANIFEST = "manifest.json"
+
+
+def inputs_hash(options: BuildOptions) -> str:
+    """One hash of everything besides the record that shapes a leaflet: tool version, options,
+    and every file of the shipped and user templates and glossary."""
+    digest = hashlib.sha256()
+    settings = [__version__, sorted(options.formats), options.page_size, options.max_grade]
+    digest.update(json.dumps(settings).encode())
+    folders = [shipped_folder("templates"), shipped_folder("glossary"), options.templates, options.glossary]
+    for folder in folders:
+        if folder is None:
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_manifest(out: Path) -> dict:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("studies"), dict) else {"studies": {}}
+    except (OSError, ValueError):
+        return {"studies": {}}
+
+
+_worker_pipeline: LeafletPipeline | None = None
+
+
+def _start_worker(templates: Path | None, glossary: Path | None) -> None:
+    global _worker_pipeline
+    _worker_pipeline = LeafletPipeline(templates, glossary)
+
+
+def _build_in_worker(study: Study, options: BuildOptions) -> StudyResult:
+    return _build_study(study, _worker_pipeline, options)
+
+
 def build(
     paths: Iterable[Path],
     options: BuildOptions,
     on_study: Callable[[StudyResult], None] | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> BuildResult:
+    """Build every study in ``paths`` whose record or inputs changed since the last build
+    (all of them with ``options.force``), then write the manifest."""
     if options.page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
-    pipeline = LeafletPipeline(options.templates, options.glossary)
     result = BuildResult()
     paths = list(paths)
     result.skipped = [p for folder in paths if folder.is_dir() for p in sorted(folder.rglob("*.xml"))]
+    manifest = _read_manifest(options.out)
+    inputs = inputs_hash(options)
+    previous = manifest["studies"] if manifest.get("inputs") == inputs and not options.force else {}
+    entries: dict[str, dict] = {}
+    todo: list[Study] = []
     for path in find_record_files(paths):
         try:
             studies = load_studies(path)
@@ -101,15 +158,58 @@ def build(
             result.errors.append(str(error))
             if on_error:
                 on_error(str(error))
+            # a record that fails keeps its previous good outputs and their manifest entry
+            for nct_id, entry in manifest["studies"].items():
+                if entry.get("source") == str(path):
+                    entries[nct_id] = entry
             continue
         for study in studies:
-            done = _build_study(study, pipeline, options)
-            result.built.append(done)
-            if options.max_grade is not None:
-                result.over_grade += [f"{study.nct_id}: {part}" for part in done.report.over(options.max_grade)]
-            if on_study:
-                on_study(done)
+            entry = previous.get(study.nct_id)
+            if entry and entry.get("record") == study.record_hash and _files_present(options.out, study.nct_id, entry):
+                entries[study.nct_id] = entry
+                result.unchanged.append(study.nct_id)
+                result.over_grade += [f"{study.nct_id}: {part}" for part in entry.get("over", [])] if options.max_grade is not None else []
+            else:
+                todo.append(study)
+    for done in _run(todo, options):
+        result.built.append(done)
+        over = done.report.over(options.max_grade) if options.max_grade is not None else []
+        result.over_grade += [f"{done.nct_id}: {part}" for part in over]
+        entries[done.nct_id] = {
+            "source": done.source,
+            "record": done.record_hash,
+            "files": sorted(p.name for p in done.files),
+            "grade": done.report.read_through.flesch_kincaid_grade,
+            "over": over,
+        }
+        if on_study:
+            on_study(done)
+    result.gone = sorted(set(manifest["studies"]) - set(entries))
+    if options.prune:
+        for nct_id in result.gone:
+            shutil.rmtree(options.out / nct_id, ignore_errors=True)
+    else:
+        entries.update({nct_id: manifest["studies"][nct_id] for nct_id in result.gone})
+    options.out.mkdir(parents=True, exist_ok=True)
+    write_json(options.out / MANIFEST, {"tool_version": __version__, "inputs": inputs, "studies": dict(sorted(entries.items()))})
     return result
+
+
+def _files_present(out: Path, nct_id: str, entry: dict) -> bool:
+    files = entry.get("files") or []
+    return bool(files) and all((out / nct_id / name).is_file() for name in files)
+
+
+def _run(studies: list[Study], options: BuildOptions) -> Iterator[StudyResult]:
+    """Build in this process, or in ``options.jobs`` worker processes when there is enough to do."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(studies) < 4:
+        pipeline = LeafletPipeline(options.templates, options.glossary) if studies else None
+        for study in studies:
+            yield _build_study(study, pipeline, options)
+        return
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options.templates, options.glossary)) as pool:
+        yield from pool.map(_build_in_worker, studies, [options] * len(studies), chunksize=4)
 
 
 def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions) -> StudyResult:
@@ -132,4 +232,4 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions)
         write_atomic(path, data)
     write_json(folder / "report.json", leaflet_report(leaflet, report))
     files = [path for path, _ in outputs] + [folder / "report.json"]
-    return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings)
+    return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash)

@@ -45,8 +45,11 @@ def cli():
 @click.option("--templates", type=_folder, help="Your templates folder, looked in before the shipped one.")
 @click.option("--glossary", type=_folder, help="Your glossary folder; its entries add to or replace shipped ones.")
 @click.option("--max-grade", type=float, help="Exit 1 (after writing) if a leaflet reads above this grade.")
+@click.option("--force", is_flag=True, help="Rebuild every leaflet, changed or not.")
+@click.option("--prune", is_flag=True, help="Remove the outputs of studies whose records are gone.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: the CPU count).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
-def build_command(paths, out, formats, page_size, templates, glossary, max_grade, quiet):
+def build_command(paths, out, formats, page_size, templates, glossary, max_grade, force, prune, jobs, quiet):
     """Build leaflets from record files or folders of them (API v2 JSON or YAML)."""
 
     def on_study(done):
@@ -63,12 +66,18 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
     max_grade = max_grade if max_grade is not None else config.max_grade
     options = BuildOptions(
         out, formats, page_size or config.page_size or "a4", templates or config.templates,
-        glossary or config.glossary, max_grade,
+        glossary or config.glossary, max_grade, force=force, prune=prune, jobs=jobs,
     )
     result = build(paths, options, on_study=on_study, on_error=on_error)
     if result.skipped:
         click.echo(f"skipped {len(result.skipped)} legacy XML file(s): only API v2 JSON and YAML records are read", err=True)
-    click.echo(f"built {len(result.built)} leaflet(s) into {out}, {len(result.errors)} file(s) failed", err=quiet)
+    for nct_id in result.gone:
+        click.echo(f"gone: {nct_id}: its record was not given" + (", outputs removed" if prune else " (--prune removes its outputs)"), err=True)
+    click.echo(
+        f"built {len(result.built)} leaflet(s) into {out}, {len(result.unchanged)} unchanged, "
+        f"{len(result.errors)} file(s) failed",
+        err=quiet,
+    )
     for line in result.over_grade:
         click.echo(f"over grade {max_grade:g}: {line}", err=True)
     if result.errors:

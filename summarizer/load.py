@@ -6,6 +6,8 @@ becomes a ``RecordError`` that names the file and the field.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -170,7 +172,9 @@ def load_studies(path: Path) -> list[Study]:
 def study_from_record(data: Any, source: str, path: str = "") -> Study:
     """Build a ``Study`` from one API v2 study object."""
     try:
-        return _study(_Fields(data, path, source))
+        study = _study(_Fields(data, path, source))
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        return dataclasses.replace(study, record_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest())
     except RecursionError:
         raise RecordError(source, "nested too deeply to be a study record") from None
 

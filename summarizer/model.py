@@ -150,6 +150,7 @@ class Study:
     fda_regulated_device: bool | None = None
     ipd_sharing: str | None = None  # YES, NO, UNDECIDED: plans to share individual participant data
     source: str = ""  # the file it was read from, for messages
+    record_hash: str = ""  # of the record's own JSON, to tell when it changed
 
     @property
     def record_url(self) -> str:

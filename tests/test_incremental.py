@@ -1,0 +1,87 @@
+"""Incremental builds: a manifest of hashes decides what to rebuild."""
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from conftest import EXAMPLE, minimal_record
+from summarizer.cli import cli
+
+
+def _build(*args):
+    return CliRunner().invoke(cli, ["build", *map(str, args), "--format", "html"], catch_exceptions=False)
+
+
+def _records(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "NCT03929120.json")
+    (folder / "NCT00000001.json").write_text(json.dumps(minimal_record()))
+    return folder
+
+
+def test_unchanged_records_are_skipped_and_changed_ones_rebuilt(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    assert "built 2 leaflet(s)" in _build(records, "--out", out).stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["studies"]) == {"NCT00000001", "NCT03929120"}
+    assert "built 0 leaflet(s) into" in _build(records, "--out", out).stdout
+    changed = minimal_record()
+    changed["protocolSection"]["identificationModule"]["briefTitle"] = "A new title"
+    (records / "NCT00000001.json").write_text(json.dumps(changed))
+    result = _build(records, "--out", out)
+    assert "built 1 leaflet(s)" in result.stdout and "1 unchanged" in result.stdout
+    assert "A new title" in (out / "NCT00000001" / "leaflet.html").read_text()
+    assert "built 2 leaflet(s)" in _build(records, "--out", out, "--force").stdout
+
+
+def test_a_new_template_or_glossary_rebuilds_everything(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    glossary = tmp_path / "glossary"
+    glossary.mkdir()
+    (glossary / "mine.yaml").write_text("- term: zebra\n  short: a striped horse\n  definition: A striped horse.\n  category: body and diseases\n")
+    assert "built 2 leaflet(s)" in _build(records, "--out", out, "--glossary", glossary).stdout
+
+
+def test_deleted_output_is_rebuilt(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    (out / "NCT03929120" / "leaflet.html").unlink()
+    assert "built 1 leaflet(s)" in _build(records, "--out", out).stdout
+    assert (out / "NCT03929120" / "leaflet.html").exists()
+
+
+def test_gone_records_are_reported_and_pruned(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    (records / "NCT00000001.json").unlink()
+    result = _build(records, "--out", out)
+    assert "gone: NCT00000001" in result.stderr and (out / "NCT00000001").exists()
+    result = _build(records, "--out", out, "--prune")
+    assert "outputs removed" in result.stderr and not (out / "NCT00000001").exists()
+    assert "NCT00000001" not in json.loads((out / "manifest.json").read_text())["studies"]
+
+
+def test_a_broken_record_keeps_its_good_outputs_and_entry(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    good = (out / "NCT00000001" / "leaflet.html").read_bytes()
+    (records / "NCT00000001.json").write_text("{broken")
+    result = _build(records, "--out", out)
+    assert result.exit_code == 2 and "gone" not in result.stderr
+    assert (out / "NCT00000001" / "leaflet.html").read_bytes() == good
+    assert "NCT00000001" in json.loads((out / "manifest.json").read_text())["studies"]
+
+
+def test_parallel_build_gives_the_same_bytes(tmp_path):
+    records = _records(tmp_path)
+    for i in range(2, 6):
+        record = minimal_record()
+        record["protocolSection"]["identificationModule"]["nctId"] = f"NCT0000000{i}"
+        (records / f"NCT0000000{i}.json").write_text(json.dumps(record))
+    _build(records, "--out", tmp_path / "one", "--jobs", "1")
+    _build(records, "--out", tmp_path / "two", "--jobs", "2")
+    for path in sorted((tmp_path / "one").rglob("*.html")):
+        assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes()
