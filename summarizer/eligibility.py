@@ -129,7 +129,8 @@ _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("previous treatment", re.compile(r"^(?:previous|prior) (?:treatment|therapy) with (?P<x>.+?)\.?$", re.I), r"have been treated with \g<x> before"),
     ("inability", re.compile(r"^(?:inability|unable|not able) to (?P<x>.+)$", re.I), r"are not able to \g<x>"),
     ("unwilling", re.compile(r"^(?:unwilling(?:ness)?|not willing) to (?P<x>.+)$", re.I), r"are not willing to \g<x>"),
-    ("ability", re.compile(r"^(?:competent and\s+)?(?:ability|able|willing and able|willingness and ability) to (?P<x>.+)$", re.I), r"are able to \g<x>"),
+    ("willing and able", re.compile(r"^(?:competent,?\s+)?(?:willing and able|willingness and ability|ability and willingness|able and willing) to (?P<x>.+)$", re.I), r"are willing and able to \g<x>"),
+    ("ability", re.compile(r"^(?:competent and\s+)?(?:ability|able|capable of) to (?P<x>.+)$", re.I), r"are able to \g<x>"),
     ("history", re.compile(r"^(?:a\s+)?(?:known\s+)?(?:medical\s+|past\s+)?history of (?P<x>.+)$", re.I), r"have had \g<x>"),
     ("diagnosis", re.compile(r"^(?:a\s+)?(?:confirmed\s+|documented\s+)?diagnosis of (?P<x>.+)$", re.I), r"have been told you have \g<x>"),
     ("patients with", re.compile(r"^(?:patients|participants|subjects|people|persons|individuals|adults|children) (?:with|who have|having) (?P<x>.+)$", re.I), r"have \g<x>"),
@@ -137,13 +138,18 @@ _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("severe", re.compile(r"^(?P<x>severe .+?) defined by (?:the presence of )?(?P<y>.+)$", re.I), r"have \g<x>, shown by \g<y>"),
     ("clinical assessment", re.compile(r"^clinical (?:assessment|evidence|signs?) (?:that (?:indicates|shows)|of|indicating) (?P<x>.+)$", re.I), r"have \g<x>, as found by a doctor's check"),
     ("significant conditions", re.compile(r"^(?:clinically significant|significant|serious) (?P<x>(?:medical )?(?:conditions?|diseases?|illness(?:es)?)) (?:within|in) the (?P<time>(?:\d+|one|two|three|four|five|six|twelve) (?:days?|weeks?|months?|years?)) (?:before|prior to) (?P<y>.+)$", re.I), r"have had clinically significant \g<x> in the \g<time> before \g<y>"),
-    ("current", re.compile(r"^(?:current|active) (?P<x>(?:use|treatment|participation) .+)$", re.I), r"are in \g<x>"),
+    ("current use", re.compile(r"^(?:current|ongoing) use of (?P<x>.+)$", re.I), r"currently use \g<x>"),
+    ("current treatment", re.compile(r"^(?:current|ongoing) (?:treatment|therapy) with (?P<x>.+)$", re.I), r"are currently being treated with \g<x>"),
+    ("current participation", re.compile(r"^(?:current|ongoing) participation in (?P<x>.+)$", re.I), r"are currently taking part in \g<x>"),
+    ("smoker", re.compile(r"^(?P<x>(?:current|active|daily|regular|heavy|former|previous|ex-?)\s*smokers?)(?P<rest>(?:\s*[,;(].*|\s+(?:of|who|with)\b.*)?)$", re.I), lambda g: "are a " + g["x"].lower().rstrip("s") + g.get("rest", "")),
+    ("currently", re.compile(r"^currently (?P<x>.+)$", re.I), r"are currently \g<x>"),
 ]
 _RULES_ANY += [
-    ("age at least", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*(?:,|;|at|on|when|and)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
+    ("age at least and below", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*(?:and|,)\s*(?:<|below|under|younger than|less than)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?$", re.I), r"are at least \g<a> and younger than \g<b> years old"),
+    ("age at least", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
     ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:between\s+)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
-    ("sexes", re.compile(r"^(?:both\s+)?(?:males? (?:or|and) females?|females? (?:or|and) males?|men (?:or|and) women|women (?:or|and) men)\b(?P<rest>.*)$", re.I), r"are male or female\g<rest>"),
-    ("pregnancy", re.compile(r"^(?:women who are\s+)?(?:pregnancy|pregnant)(?P<lact>\s*(?:,|or|and/or|and)\s*(?:breast[- ]?feeding|lactation|lactating|nursing)(?:\s*\(nursing\))?)?(?:\s+(?:women|woman|females?|patients?|participants?))?(?P<rest>(?:\s*(?:[,;(]|or\b|and\b|at\b|during\b|within\b|in\b|while\b).*)?)$", re.I),
+    ("sexes", re.compile(r"^(?:both\s+)?(?:males? (?:or|and) females?|females? (?:or|and) males?|men (?:or|and) women|women (?:or|and) men)(?:\s+(?:patients|participants|subjects|adults))?(?P<rest>(?:\s*[,;(].*|\s+(?:aged?|ages|between|over|older|at least|\d).*)?)$", re.I), r"are male or female\g<rest>"),
+    ("pregnancy", re.compile(r"^(?:women who are\s+)?(?:pregnancy|pregnant)(?P<lact>\s*(?:,|or|and/or|and)\s*(?:breast[- ]?feeding|lactation|lactating|nursing)(?:\s*\(nursing\))?)?(?:\s+(?:women|woman|females?|patients?|participants?))?(?P<rest>(?:\s*[,;(].*|\s+(?:at|during|within|in|while)\b.*)?)$", re.I),
      lambda g: ("are pregnant or breastfeeding" if g.get("lact") else "are pregnant") + g.get("rest", "")),
     ("use of", re.compile(r"^(?:current\s+)?use of (?P<x>.+)$", re.I), r"use \g<x>"),
     ("presence of", re.compile(r"^(?:the\s+)?presence of (?P<x>.+)$", re.I), r"have \g<x>"),
@@ -156,13 +162,13 @@ _RULES_ANY += [
     ("known", re.compile(r"^known (?:to have\s+)?(?P<x>(?!or\b).+)$", re.I), r"are known to have \g<x>"),
     ("any", re.compile(r"^any (?P<x>.+)$", re.I), r"have any \g<x>"),
     ("surgery", re.compile(r"^(?P<x>(?:major|minor|prior|previous|recent)\s+surgery.*)$", re.I), r"have had \g<x>"),
-    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current)\s+.+)$", re.I), r"have \g<x>"),
+    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current)\s+(?!smok).+?)(?:\s+(?:patients|participants|subjects))?$", re.I), r"have \g<x>"),
     ("body mass index", re.compile(r"^(?:a\s+)?(?P<x>(?:body mass index|BMI)\b.+)$", re.I), r"have a \g<x>"),
     ("performance status", re.compile(r"^(?:an?\s+)?(?P<x>(?:eastern cooperative oncology group|ECOG|WHO)\b.*performance.+)$", re.I), r"have an \g<x>"),
     ("karnofsky", re.compile(r"^(?:a\s+)?(?P<x>karnofsky\b.+)$", re.I), r"have a \g<x>"),
     ("consent", re.compile(r"^(?:provision of\s+|provide\s+|able to provide\s+)?(?:(?:a\s+)?(?:personally\s+)?(?:signed|written|dated|voluntary|voluntarily)(?:\s+and\s+|\s*,\s*|\s+))*(?:written\s+)?informed consent(?: form| document)?(?P<rest>(?:\s*(?:[,;(]|and\b|before\b|prior\b|from\b|by\b).*)?)$", re.I), r"give written informed consent\g<rest>"),    ("confirmed", re.compile(r"^(?P<how>(?:histologically|cytologically|pathologically|radiologically|clinically)(?:\s+(?:and/or|or|and)\s+(?:histologically|cytologically|pathologically|radiologically))?)\s+(?:confirmed|proven|documented|diagnosed)\s+(?P<x>.+)$", re.I), r"have \g<x> (\g<how> confirmed)"),
     ("life expectancy", re.compile(r"^(?:a\s+)?(?:estimated\s+)?life expectancy (?:of\s+)?(?P<x>.+)$", re.I), r"have a life expectancy of \g<x>"),
-    ("already you", re.compile(r"^(?P<verb>have|has|had|are|is|were|was|be|can|could|will|agree|understand|speak|read|live|reside|plan|intend|meet|own|receive|take|sign|undergo|require|need|currently)\b(?P<x>.*)$", re.I), r"\g<verb>\g<x>"),
+    ("already you", re.compile(r"^(?P<verb>have|has|had|are|is|were|was|be|can|could|will|agree|understand|speak|read|live|reside|plan|intend|meet|own|receive|take|sign|undergo|require|need)\b(?P<x>.*)$", re.I), r"\g<verb>\g<x>"),
 ]
 
 # "Patients must have ..." -> "have ...": who the criterion is about is the reader.
@@ -224,8 +230,13 @@ def rewrite_criterion(text: str, kind: str) -> tuple[str, str | None]:
 
 
 def _lower_first(text: str) -> str:
-    """"Severe lung disease" -> "severe lung disease", but "HIV" and "Crohn's" stay."""
-    first = text.split(" ", 1)[0]
+    """"Severe lung disease" -> "severe lung disease", but "HIV", "Crohn's" and names
+    ("Eastern Cooperative Oncology Group") stay."""
+    words = text.split(" ", 2)
+    first = words[0]
+    second = words[1] if len(words) > 1 else ""
+    if second[:1].isupper():
+        return text
     if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha():
         return text[0].lower() + text[1:]
     return text

@@ -134,8 +134,14 @@ class Glossary:
         entries: list[GlossaryEntry] = []
         folders = [shipped_folder("glossary")] + ([user_folder] if user_folder else [])
         for folder in folders:
+            seen: dict[str, str] = {}
             for path in sorted(folder.glob("*.y*ml")):
-                entries.extend(read_glossary_file(path))
+                for entry in read_glossary_file(path):
+                    # in one folder a term is defined once; a later folder overrides on purpose
+                    if entry.term.lower() in seen:
+                        raise GlossaryError(f"{path}: {entry.term!r} is defined twice in {folder} (also in {seen[entry.term.lower()]})")
+                    seen[entry.term.lower()] = path.name
+                    entries.append(entry)
         return cls(entries)
 
     def __len__(self) -> int:

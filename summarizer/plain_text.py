@@ -37,8 +37,8 @@ def numbers_in(text: str) -> list[str]:
 _SYMBOLS = [
     (re.compile(r"\s*(?:≥|>=|=>)\s*"), " at least "),
     (re.compile(r"\s*(?:≤|<=|=<)\s*"), " at most "),
-    (re.compile(r"(?<![<>=\w-])\s*<\s*(?=[\d.])"), " below "),
-    (re.compile(r"(?<![<>=\w-])\s*>\s*(?=[\d.])"), " above "),
+    (re.compile(r"(?<![<>=-])\s*<\s*(?=[\d.])"), " below "),
+    (re.compile(r"(?<![<>=-])\s*>\s*(?=[\d.])"), " above "),
     (re.compile(r"(?<=\d)\s*[x×]\s*(?:the\s+)?(?:institutional\s+)?(?:ULN|upper limit of normal)\b", re.I),
      " times the upper limit of normal"),
     (re.compile(r"(?<=\d)\s*[x×]\s*(?:the\s+)?(?:LLN|lower limit of normal)\b", re.I), " times the lower limit of normal"),
@@ -53,6 +53,7 @@ def plain_symbols(text: str) -> str:
         text = pattern.sub(words, text)
     text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:days?|weeks?|months?|years?|hours?|times)\b)",
                   lambda m: _NUMBER_WORDS[m.group(1).lower()], text, flags=re.I)
+    text = re.sub(r"([(\[]) ", r"\1", text)  # "( below 90%" -> "(below 90%"
     return re.sub(r"[ ]{2,}", " ", text).strip()
 
 
