@@ -31,7 +31,7 @@ def main() -> None:
             text = study.eligibility.criteria
             if not text:
                 continue
-            for group in parse_criteria(text):
+            for group in parse_criteria(text, pipeline.glossary):
                 for criterion in group.walk():
                     criteria += 1
                     if criterion.rule:

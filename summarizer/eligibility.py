@@ -60,8 +60,9 @@ def _heading_kind(line: str) -> str | None:
     return "other"
 
 
-def parse_criteria(markdown: str | None) -> list[CriteriaGroup]:
-    """Split criteria text into groups of (possibly nested) criteria, in record order."""
+def parse_criteria(markdown: str | None, glossary=None) -> list[CriteriaGroup]:
+    """Split criteria text into groups of (possibly nested) criteria, in record order.
+    With a glossary, criteria that start with a disease or procedure can be rewritten too."""
     if not markdown:
         return []
     groups: list[CriteriaGroup] = [CriteriaGroup("other", None)]
@@ -96,7 +97,7 @@ def parse_criteria(markdown: str | None) -> list[CriteriaGroup]:
     groups = [g for g in groups if g.criteria or g.heading]
     for group in groups:
         for criterion in group.walk():
-            _rewrite_in_place(criterion, group.kind, top_level=criterion in group.criteria)
+            _rewrite_in_place(criterion, group.kind, top_level=criterion in group.criteria, glossary=glossary)
     return groups
 
 
@@ -130,7 +131,8 @@ _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("inability", re.compile(r"^(?:inability|unable|not able) to (?P<x>.+)$", re.I), r"are not able to \g<x>"),
     ("unwilling", re.compile(r"^(?:unwilling(?:ness)?|not willing) to (?P<x>.+)$", re.I), r"are not willing to \g<x>"),
     ("willing and able", re.compile(r"^(?:competent,?\s+)?(?:willing and able|willingness and ability|ability and willingness|able and willing) to (?P<x>.+)$", re.I), r"are willing and able to \g<x>"),
-    ("ability", re.compile(r"^(?:competent and\s+)?(?:ability|able|capable of) to (?P<x>.+)$", re.I), r"are able to \g<x>"),
+    ("ability", re.compile(r"^(?:competent and\s+)?(?:ability|able) to (?P<x>.+)$", re.I), r"are able to \g<x>"),
+    ("capable", re.compile(r"^capable of (?P<x>\w+)ing\b(?P<rest>.*)$", re.I), lambda g: "are able to " + _base_verb(g["x"]) + g.get("rest", "")),
     ("history", re.compile(r"^(?:a\s+)?(?:known\s+)?(?:medical\s+|past\s+)?history of (?P<x>.+)$", re.I), r"have had \g<x>"),
     ("diagnosis", re.compile(r"^(?:a\s+)?(?:confirmed\s+|documented\s+)?diagnosis of (?P<x>.+)$", re.I), r"have been told you have \g<x>"),
     ("patients with", re.compile(r"^(?:patients|participants|subjects|people|persons|individuals|adults|children) (?:with|who have|having) (?P<x>.+)$", re.I), r"have \g<x>"),
@@ -147,17 +149,23 @@ _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
 _RULES_ANY += [
     ("age at least and below", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*(?:and|,)\s*(?:<|below|under|younger than|less than)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?$", re.I), r"are at least \g<a> and younger than \g<b> years old"),
     ("age at least", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
-    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:between\s+)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
+    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*|age range of\s+|ages\s+)?(?:between\s+)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
     ("sexes", re.compile(r"^(?:both\s+)?(?:males? (?:or|and) females?|females? (?:or|and) males?|men (?:or|and) women|women (?:or|and) men)(?:\s+(?:patients|participants|subjects|adults))?(?P<rest>(?:\s*[,;(].*|\s+(?:aged?|ages|between|over|older|at least|\d).*)?)$", re.I), r"are male or female\g<rest>"),
-    ("pregnancy", re.compile(r"^(?:women who are\s+)?(?:pregnancy|pregnant)(?P<lact>\s*(?:,|or|and/or|and)\s*(?:breast[- ]?feeding|lactation|lactating|nursing)(?:\s*\(nursing\))?)?(?:\s+(?:women|woman|females?|patients?|participants?))?(?P<rest>(?:\s*[,;(].*|\s+(?:at|during|within|in|while)\b.*)?)$", re.I),
+    ("pregnancy", re.compile(r"^(?:women who are\s+)?(?:pregnancy|pregnant)(?:\s+wom[ae]n)?(?P<lact>\s*(?:,|or|and/or|and)\s*(?:wom[ae]n\s+)?(?:who are\s+)?(?:breast[- ]?feeding|lactation|lactating|nursing)(?:\s*\(nursing\))?)?(?:\s+(?:women|woman|females?|patients?|participants?))?(?P<rest>(?:\s*[,;(].*|\s+(?:at|during|within|in|while)\b.*)?)$", re.I),
      lambda g: ("are pregnant or breastfeeding" if g.get("lact") else "are pregnant") + g.get("rest", "")),
-    ("use of", re.compile(r"^(?:current\s+)?use of (?P<x>.+)$", re.I), r"use \g<x>"),
+    ("use of", re.compile(r"^use of (?P<x>.+)$", re.I), lambda g: ("have used " if _PAST_WINDOW.search(g["x"]) else "use ") + g["x"]),
     ("presence of", re.compile(r"^(?:the\s+)?presence of (?P<x>.+)$", re.I), r"have \g<x>"),
     ("evidence of", re.compile(r"^(?:any\s+)?(?:clinical\s+)?evidence of (?P<x>.+)$", re.I), r"have signs of \g<x>"),
     ("participation", re.compile(r"^(?:current\s+|concurrent\s+|simultaneous\s+)?(?:participation|enrol(?:l)?ment) in (?P<x>.+)$", re.I), r"are taking part in \g<x>"),
     ("diagnosed", re.compile(r"^(?:newly\s+|clinically\s+)?diagnosed with (?P<x>.+)$", re.I), r"have been diagnosed with \g<x>"),
     ("treatment with", re.compile(r"^(?:prior\s+|previous\s+|current\s+)?(?:treatment|therapy) with (?P<x>.+)$", re.I), r"have been treated with \g<x>"),
     ("willing", re.compile(r"^(?:willing(?:ness)?|agree(?:s)?|agreement) to (?P<x>.+)$", re.I), r"are willing to \g<x>"),
+    ("documented", re.compile(r"^documented (?P<x>.+)$", re.I), r"have a documented \g<x>"),
+    ("allergy", re.compile(r"^(?P<x>(?:allergy|allergies|hypersensitivity)\b.+)$", re.I), r"have an \g<x>"),
+    ("state", re.compile(r"^(?P<x>(?:hospitali[sz]ed|on|receiving|taking|using|undergoing|living|residing)\s.+)$", re.I), r"are \g<x>"),
+    ("unwilling or unable", re.compile(r"^(?:unwilling|not willing)\s*(?:or|/)\s*(?:unable|not able) to (?P<x>.+)$", re.I), r"are not willing or not able to \g<x>"),
+    ("prior", re.compile(r"^(?:prior|previous) (?P<x>(?!history\b)(?!treatment with\b)(?!therapy with\b).+)$", re.I),
+     lambda g: "have had " + (g["x"].replace(",", " before,", 1) if "," in g["x"] and " before " not in g["x"].split(",")[0] else g["x"] + ("" if " before " in g["x"] else " before"))),
     ("known or suspected", re.compile(r"^known or suspected (?P<x>.+)$", re.I), r"have or may have \g<x>"),
     ("known", re.compile(r"^known (?:to have\s+)?(?P<x>(?!or\b).+)$", re.I), r"are known to have \g<x>"),
     ("any", re.compile(r"^any (?P<x>.+)$", re.I), r"have any \g<x>"),
@@ -204,7 +212,7 @@ _PHRASES = [
 ]
 
 
-def rewrite_criterion(text: str, kind: str) -> tuple[str, str | None]:
+def rewrite_criterion(text: str, kind: str, glossary=None) -> tuple[str, str | None]:
     """The plain form of one criterion and the name of the rule used (None: kept as written)."""
     core = _SUBJECT.sub("", text.strip(), count=1).rstrip(" .;,")
     for pattern, word in _SECOND_PERSON:
@@ -226,18 +234,76 @@ def rewrite_criterion(text: str, kind: str) -> tuple[str, str | None]:
         plain = plain_symbols(plain)
         if _keeps_facts(text, plain):
             return _sentence(plain), name
+    for name, make in (("lab value", _lab_value), ("starts with a term", lambda c: _starts_with_term(c, glossary))):
+        made = make(core)
+        if made:
+            plain = plain_symbols(_everyday(made)).rstrip(" ;,")
+            if _keeps_facts(text, plain):
+                return _sentence(plain), name
     return plain_symbols(text), None
+
+
+_COMPARISON = {"≥": "of at least", ">=": "of at least", "=>": "of at least", "≤": "of at most", "<=": "of at most",
+               "=<": "of at most", "<": "below", ">": "above"}
+_WEIGH = {"≥": "at least", ">=": "at least", "=>": "at least", "≤": "at most", "<=": "at most", "=<": "at most",
+          "<": "less than", ">": "more than"}
+_LAB = re.compile(r"^(?P<m>[A-Za-z][^<>≤≥=:;]{1,80}?)\s*(?P<op>≥|>=|=>|≤|<=|=<|<|>)\s*(?P<rest>[\d.,].*)$")
+_NOT_A_MEASURE = re.compile(r"^(?:age|aged|have|has|are|is|be|no|not|any|patients?|participants?|subjects?|males?|females?|men|women|adults?|children|standard|pregnan\w*)\b", re.I)
+_COUNTABLE = re.compile(r"\b(?:count|level|score|rate|concentration|index|value|ratio|time|fraction)\b(?:\s*\([^)]*\))?$", re.I)
+
+
+def _lab_value(core: str) -> str | None:
+    """"Platelet count ≥ 100,000/mm3" -> "have a platelet count of at least 100,000/mm3"."""
+    match = _LAB.match(core)
+    if not match or _NOT_A_MEASURE.match(match["m"]) or match["m"].count("(") != match["m"].count(")"):
+        return None
+    measure, op, rest = match["m"].strip(), match["op"], match["rest"]
+    if measure.split()[-1].lower() in ("for", "in", "at", "with", "to", "by", "on", "from", "during", "within", "than", "and", "or"):
+        return None  # "stable dose for ≥ 3 months": the number is not the measure's value
+    comparison = _COMPARISON[op]
+    if measure.lower().endswith(" of"):
+        measure, comparison = measure[:-3].rstrip(), comparison.replace("of ", "")
+        comparison = "of " + comparison if comparison.startswith("at") else comparison
+    if re.fullmatch(r"(?:body\s+)?weight", measure, re.I):
+        return f"weigh {_WEIGH[op]} {rest}"
+    article = ""
+    if _COUNTABLE.search(measure):
+        article = "an " if measure[:1].lower() in "aeiou" else "a "
+    return f"have {article}{_lower_first(measure)} {comparison} {rest}"
+
+
+_PAST_WINDOW = re.compile(r"\b(?:within|in) (?:the )?(?:last |past |previous |prior |preceding )?(?:\d+|one|two|three|four|six|twelve) (?:days?|weeks?|months?|years?)\b|\bin the (?:last|past|previous|prior)\b", re.I)
+
+
+def _starts_with_term(core: str, glossary) -> str | None:
+    """A criterion that begins with a disease -> "have X" (with a past time window: "have had
+    X"); one that begins with a treatment or procedure and a past time window -> "have had X"."""
+    if glossary is None:
+        return None
+    found = glossary.find(core)
+    if not found or found[0][0] != 0:
+        return None
+    category = found[0][2].category
+    if re.match(r"pregnan", core, re.I):
+        return None
+    recent = bool(_PAST_WINDOW.search(core))
+    if category == "body and diseases":
+        return ("have had " if recent else "have ") + _lower_first(core)
+    if category in ("treatments and drugs", "procedures") and recent:
+        return "have had " + _lower_first(core)
+    return None
 
 
 def _lower_first(text: str) -> str:
     """"Severe lung disease" -> "severe lung disease", but "HIV", "Crohn's" and names
     ("Eastern Cooperative Oncology Group") stay."""
     words = text.split(" ", 2)
-    first = words[0]
+    first = words[0].rstrip(",;:")
     second = words[1] if len(words) > 1 else ""
     if second[:1].isupper():
         return text
-    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha():
+    bare = first.replace("-", "")
+    if len(bare) > 1 and first[0].isupper() and bare[1:].islower() and bare.isalpha():
         return text[0].lower() + text[1:]
     return text
 
@@ -276,8 +342,15 @@ def _keeps_facts(original: str, plain: str) -> bool:
     return len(NEGATIONS.findall(plain)) >= len(NEGATIONS.findall(original))
 
 
-def _rewrite_in_place(criterion: EligibilityCriterion, kind: str, top_level: bool) -> None:
+def _rewrite_in_place(criterion: EligibilityCriterion, kind: str, top_level: bool, glossary=None) -> None:
     if criterion.is_note or not top_level or kind == "other":
         criterion.plain = plain_symbols(criterion.text)
         return
-    criterion.plain, criterion.rule = rewrite_criterion(criterion.text, kind)
+    criterion.plain, criterion.rule = rewrite_criterion(criterion.text, kind, glossary)
+
+
+def _base_verb(stem: str) -> str:
+    """"giv" (from "giving") -> "give"; "read" -> "read"; "comply" stays."""
+    if stem.endswith(("iv", "ak", "at", "ar", "ov", "ur", "os", "us", "ag")):
+        return stem + "e"
+    return stem

@@ -34,7 +34,10 @@ def numbers_in(text: str) -> list[str]:
     return [_NUMBER_WORDS.get(w.lower(), w) for w in words]
 
 
+_TIME_UNIT = r"(?=\s*[\d.]+\s*(?:hours?|days?|weeks?|months?|years?|times|cycles?|doses?)\b)"
 _SYMBOLS = [
+    (re.compile(r"(?<![<>=-])\s*<\s*" + _TIME_UNIT), " less than "),
+    (re.compile(r"(?<![<>=-])\s*>\s*" + _TIME_UNIT), " more than "),
     (re.compile(r"\s*(?:≥|>=|=>)\s*"), " at least "),
     (re.compile(r"\s*(?:≤|<=|=<)\s*"), " at most "),
     (re.compile(r"(?<![<>=-])\s*<\s*(?=[\d.])"), " below "),

@@ -45,9 +45,31 @@ def test_severe_hypoxemia_keeps_its_number():
 
 
 def test_symbols_become_words_even_without_a_rule():
-    plain, rule = rewrite_criterion("ANC ≥ 1500/mm3 and ALT ≤ 2.5 x ULN", "inclusion")
+    plain, rule = rewrite_criterion("Stable dose for ≥ 3 months, or ALT ≤ 2.5 x ULN", "inclusion")
     assert rule is None
-    assert plain == "ANC at least 1500/mm3 and ALT at most 2.5 times the upper limit of normal"
+    assert plain == "Stable dose for at least 3 months, or ALT at most 2.5 times the upper limit of normal"
+
+
+@pytest.mark.parametrize(
+    "record, plain",
+    [
+        ("Platelet count >= 100,000/mm^3", "have a platelet count of at least 100,000/mm^3."),
+        ("ANC ≥ 1500/mm3 and ALT ≤ 2.5 x ULN", "have ANC of at least 1500/mm3 and ALT at most 2.5 times the upper limit of normal."),
+        ("Weight <40 kg at Screening Visit 1.", "weigh less than 40 kg at Screening Visit 1."),
+        ("PSA doubling time (PSADT) of ≤ 10 months.", "have a PSA doubling time (PSADT) of at most 10 months."),
+    ],
+)
+def test_lab_values_are_said_as_you_have(record, plain):
+    assert rewrite_criterion(record, "inclusion") == (plain, "lab value")
+
+
+def test_criteria_starting_with_a_disease_use_the_glossary():
+    from summarizer.glossary import Glossary
+
+    glossary = Glossary.load()
+    assert rewrite_criterion("Hypertension", "exclusion", glossary) == ("have hypertension.", "starts with a term")
+    assert rewrite_criterion("Stroke within the last 6 months", "exclusion", glossary)[0] == "have had stroke within the last 6 months."
+    assert rewrite_criterion("Hypertension", "exclusion")[1] is None  # no glossary, no guess
 
 
 def test_a_criterion_no_rule_fits_keeps_its_words():
