@@ -24,6 +24,7 @@ from summarizer.phrases import PhraseBook
 from summarizer.config import DEFAULT_MAX_GRADE
 from summarizer.render import PAGE_SIZES, LeafletRenderer, render_report
 from summarizer.resources import shipped_folder
+from summarizer.site import SiteOverlay, load_site, site_file_for
 from summarizer.write import write_atomic, write_json
 
 FORMATS = ("html", "embed", "pdf")
@@ -42,6 +43,7 @@ class BuildOptions:
     force: bool = False  # rebuild even what has not changed
     prune: bool = False  # remove the outputs of studies whose records are gone
     jobs: int | None = None  # worker processes (default: the CPU count)
+    site: Path | None = None  # one site overlay for every study (else each record's own, if any)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class StudyResult:
     report: ReadingReport
     warnings: list[str]
     record_hash: str = ""
+    site_digest: str | None = None
 
 
 @dataclass
@@ -72,8 +75,8 @@ class LeafletPipeline:
         self.phrases = PhraseBook.load(templates)
         self.renderer = LeafletRenderer(self.glossary, self.phrases, templates)
 
-    def explain(self, study: Study) -> Leaflet:
-        return explain_study(study, self.phrases, self.glossary)
+    def explain(self, study: Study, site: SiteOverlay | None = None) -> Leaflet:
+        return explain_study(study, self.phrases, self.glossary, site)
 
 
 def leaflet_report(leaflet: Leaflet, report: ReadingReport) -> dict:
@@ -129,8 +132,8 @@ def _start_worker(templates: Path | None, glossary: Path | None) -> None:
     _worker_pipeline = LeafletPipeline(templates, glossary)
 
 
-def _build_in_worker(study: Study, options: BuildOptions) -> StudyResult:
-    return _build_study(study, _worker_pipeline, options)
+def _build_in_worker(task: tuple[Study, SiteOverlay | None], options: BuildOptions) -> StudyResult:
+    return _build_study(task[0], _worker_pipeline, options, task[1])
 
 
 def build(
@@ -150,10 +153,15 @@ def build(
     inputs = inputs_hash(options)
     previous = manifest["studies"] if manifest.get("inputs") == inputs and not options.force else {}
     entries: dict[str, dict] = {}
-    todo: list[Study] = []
+    todo: list[tuple[Study, SiteOverlay | None]] = []
+    sites: dict[Path, SiteOverlay] = {}
     for path in find_record_files(paths):
         try:
             studies = load_studies(path)
+            site_path = site_file_for(path, options.site)
+            if site_path is not None and site_path not in sites:
+                sites[site_path] = load_site(site_path)
+            site = sites.get(site_path) if site_path is not None else None
         except RecordError as error:
             result.errors.append(str(error))
             if on_error:
@@ -165,12 +173,14 @@ def build(
             continue
         for study in studies:
             entry = previous.get(study.nct_id)
-            if entry and entry.get("record") == study.record_hash and _files_present(options.out, study.nct_id, entry):
+            site_digest = site.digest if site else None
+            if (entry and entry.get("record") == study.record_hash and entry.get("site") == site_digest
+                    and _files_present(options.out, study.nct_id, entry)):
                 entries[study.nct_id] = entry
                 result.unchanged.append(study.nct_id)
                 result.over_grade += [f"{study.nct_id}: {part}" for part in entry.get("over", [])] if options.max_grade is not None else []
             else:
-                todo.append(study)
+                todo.append((study, site))
     for done in _run(todo, options):
         result.built.append(done)
         over = done.report.over(options.max_grade) if options.max_grade is not None else []
@@ -178,6 +188,7 @@ def build(
         entries[done.nct_id] = {
             "source": done.source,
             "record": done.record_hash,
+            "site": done.site_digest,
             "files": sorted(p.name for p in done.files),
             "grade": done.report.read_through.flesch_kincaid_grade,
             "over": over,
@@ -200,20 +211,20 @@ def _files_present(out: Path, nct_id: str, entry: dict) -> bool:
     return bool(files) and all((out / nct_id / name).is_file() for name in files)
 
 
-def _run(studies: list[Study], options: BuildOptions) -> Iterator[StudyResult]:
+def _run(studies: list[tuple[Study, SiteOverlay | None]], options: BuildOptions) -> Iterator[StudyResult]:
     """Build in this process, or in ``options.jobs`` worker processes when there is enough to do."""
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(studies) < 4:
         pipeline = LeafletPipeline(options.templates, options.glossary) if studies else None
-        for study in studies:
-            yield _build_study(study, pipeline, options)
+        for study, site in studies:
+            yield _build_study(study, pipeline, options, site)
         return
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options.templates, options.glossary)) as pool:
         yield from pool.map(_build_in_worker, studies, [options] * len(studies), chunksize=4)
 
 
-def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions) -> StudyResult:
-    leaflet = pipeline.explain(study)
+def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions, site: SiteOverlay | None = None) -> StudyResult:
+    leaflet = pipeline.explain(study, site)
     folder = options.out / study.nct_id
     html = pipeline.renderer.html(leaflet)
     outputs: list[tuple[Path, bytes]] = []
@@ -232,4 +243,5 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions)
         write_atomic(path, data)
     write_json(folder / "report.json", leaflet_report(leaflet, report))
     files = [path for path, _ in outputs] + [folder / "report.json"]
-    return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash)
+    return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash,
+                       site.digest if site else None)

@@ -45,11 +45,12 @@ def cli():
 @click.option("--templates", type=_folder, help="Your templates folder, looked in before the shipped one.")
 @click.option("--glossary", type=_folder, help="Your glossary folder; its entries add to or replace shipped ones.")
 @click.option("--max-grade", type=float, help="Exit 1 (after writing) if a leaflet reads above this grade.")
+@click.option("--site", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A site overlay for every study (else NCT...site.yaml or site.yaml beside each record).")
 @click.option("--force", is_flag=True, help="Rebuild every leaflet, changed or not.")
 @click.option("--prune", is_flag=True, help="Remove the outputs of studies whose records are gone.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: the CPU count).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
-def build_command(paths, out, formats, page_size, templates, glossary, max_grade, force, prune, jobs, quiet):
+def build_command(paths, out, formats, page_size, templates, glossary, max_grade, site, force, prune, jobs, quiet):
     """Build leaflets from record files or folders of them (API v2 JSON or YAML)."""
 
     def on_study(done):
@@ -66,7 +67,7 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
     max_grade = max_grade if max_grade is not None else config.max_grade
     options = BuildOptions(
         out, formats, page_size or config.page_size or "a4", templates or config.templates,
-        glossary or config.glossary, max_grade, force=force, prune=prune, jobs=jobs,
+        glossary or config.glossary, max_grade, force=force, prune=prune, jobs=jobs, site=site,
     )
     result = build(paths, options, on_study=on_study, on_error=on_error)
     if result.skipped:

@@ -14,6 +14,7 @@ from summarizer.eligibility import CriteriaGroup, parse_criteria
 from summarizer.glossary import Glossary, GlossaryEntry, defined_abbreviations
 from summarizer.model import Contact, Location, Outcome, Study
 from summarizer.phrases import EnumPhrase, PhraseBook
+from summarizer.site import SiteOverlay
 from summarizer.plain_text import age_range, plain_date, plain_dose, plain_symbols, unescape_markdown
 
 MAX_SITES_SHOWN = 10  # more than this and the full list is folded away
@@ -91,6 +92,8 @@ class Leaflet:
     last_update: str | None
     record_details: list[Fact]
     abbreviations: dict[str, GlossaryEntry] = field(default_factory=dict)  # short forms the record defines
+    site: SiteOverlay | None = None  # the site's own details, when a site file is given
+    site_version: str | None = None  # "Version 2.1, March 1, 2024" for every page
     version: str = __version__
     warnings: list[str] = field(default_factory=list)
 
@@ -119,7 +122,9 @@ def record_texts(study: Study) -> list[str]:
     return [t for t in texts if t]
 
 
-def explain_study(study: Study, phrases: PhraseBook, glossary: Glossary | None = None) -> Leaflet:
+def explain_study(
+    study: Study, phrases: PhraseBook, glossary: Glossary | None = None, site: SiteOverlay | None = None
+) -> Leaflet:
     phrases.warnings = []
     design = study.design
     status = phrases.enum("overallStatus", study.overall_status)
@@ -165,6 +170,11 @@ def explain_study(study: Study, phrases: PhraseBook, glossary: Glossary | None =
     )
     for group in study.eligibility.std_ages:
         phrases.enum("stdAge", group)  # checked for unknown values; the ages fact says it in numbers
+    leaflet.site = site
+    if site and site.version_date:
+        leaflet.site_version = phrases.say("site_version", version=site.version or "", date=plain_date(site.version_date)).strip(" ,")
+    elif site and site.version:
+        leaflet.site_version = site.version
     if glossary is not None:
         leaflet.abbreviations = defined_abbreviations(record_texts(study), glossary)
     leaflet.warnings = sorted(set(phrases.warnings))

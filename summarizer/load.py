@@ -332,10 +332,18 @@ def _location(fields: _Fields) -> Location:
     )
 
 
+def _is_site_file(path: Path) -> bool:
+    """Site overlays (summarizer/site.py) sit beside records but are not records."""
+    return path.name == "site.yaml" or path.name.endswith(".site.yaml")
+
+
 def find_record_files(paths: list[Path]) -> Iterator[Path]:
     """Record files named directly, and those inside named folders (sorted, so output order is stable)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES)
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES and not _is_site_file(p)
+            )
         else:
             yield path

@@ -168,7 +168,7 @@ class LeafletRenderer:
         from weasyprint import HTML
 
         source = self.render(leaflet, "print.html", page_size=PAGE_SIZES[page_size], created=_source_date())
-        document = HTML(string=source, url_fetcher=_refuse_fetch, base_url=None)
+        document = HTML(string=source, url_fetcher=_inline_only_fetcher(), base_url=None)
         return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
@@ -181,10 +181,18 @@ def _source_date() -> str | None:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    # Everything a leaflet needs is inline; a record must never make the PDF engine fetch a
-    # file or a URL.
-    raise ValueError(f"summarizer does not load external resources ({url[:60]})")
+def _inline_only_fetcher():
+    """Everything a leaflet needs is inline (a site logo is a data: URI); a record must never
+    make the PDF engine fetch a file or a URL, so anything else is refused."""
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class InlineOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if re.match(r"data:image/(?:png|jpeg);base64,", url):
+                return super().fetch(url, headers)
+            raise URLFetchingError(f"summarizer does not load external resources ({url[:60]})")
+
+    return InlineOnlyFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
 _MARK_KINDS = (("unexplained", "hard word"), ("abbreviations", "abbreviation"), ("symbols", "symbol"), ("passive", "passive voice"))

@@ -62,3 +62,13 @@ def test_letter_page_size(pipeline, example_leaflet):
     reader = PdfReader(io.BytesIO(pipeline.renderer.pdf(example_leaflet, "letter")))
     box = reader.pages[0].mediabox
     assert (round(box.width), round(box.height)) == (612, 792)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/hostname", "http://127.0.0.1:9/x.png", "data:text/html,<b>x</b>"])
+def test_pdf_engine_fetches_nothing_but_inline_images(url):
+    from weasyprint.urls import URLFetchingError
+
+    from summarizer.render import _inline_only_fetcher
+
+    with pytest.raises(URLFetchingError):
+        _inline_only_fetcher().fetch(url)
