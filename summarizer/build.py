@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarizer import __version__
+from summarizer.changes import changes_entry, compare_facts, study_facts
 from summarizer.check import ReadingReport, check_html, check_text
 from summarizer.explain import Leaflet, explain_study
 from summarizer.glossary import Glossary
@@ -44,6 +46,7 @@ class BuildOptions:
     prune: bool = False  # remove the outputs of studies whose records are gone
     jobs: int | None = None  # worker processes (default: the CPU count)
     site: Path | None = None  # one site overlay for every study (else each record's own, if any)
+    inputs: str = ""  # hash of templates, glossary, options and version (set by build)
 
 
 @dataclass
@@ -79,9 +82,11 @@ class LeafletPipeline:
         return explain_study(study, self.phrases, self.glossary, site)
 
 
-def leaflet_report(leaflet: Leaflet, report: ReadingReport) -> dict:
+def leaflet_report(leaflet: Leaflet, report: ReadingReport, made_from: dict | None = None) -> dict:
     study = leaflet.study
     return {
+        "made_from": made_from or {},
+        "facts": study_facts(leaflet),
         "nct_id": study.nct_id,
         "title": study.brief_title,
         "record": {
@@ -151,6 +156,7 @@ def build(
     result.skipped = [p for folder in paths if folder.is_dir() for p in sorted(folder.rglob("*.xml"))]
     manifest = _read_manifest(options.out)
     inputs = inputs_hash(options)
+    options = dataclasses.replace(options, inputs=inputs)
     previous = manifest["studies"] if manifest.get("inputs") == inputs and not options.force else {}
     entries: dict[str, dict] = {}
     todo: list[tuple[Study, SiteOverlay | None]] = []
@@ -206,6 +212,23 @@ def build(
     return result
 
 
+def _changes(folder: Path, summary: dict) -> str | None:
+    """changes.md with a new entry on top, when an earlier build of this study left a report."""
+    try:
+        previous = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if "facts" not in previous:
+        return None
+    lines = compare_facts(previous["facts"], summary["facts"])
+    entry = changes_entry(summary["made_from"], previous.get("made_from", {}), lines)
+    try:
+        history = (folder / "changes.md").read_text(encoding="utf-8").split("\n", 2)[2]
+    except (OSError, IndexError):
+        history = ""
+    return f"# What changed in {summary['nct_id']}\n\n{entry}\n{history}".rstrip("\n") + "\n"
+
+
 def _files_present(out: Path, nct_id: str, entry: dict) -> bool:
     files = entry.get("files") or []
     return bool(files) and all((out / nct_id / name).is_file() for name in files)
@@ -238,10 +261,21 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions,
     if "html" in options.formats:
         page = render_report(report, f"{study.nct_id}: {study.brief_title}", options.max_grade or DEFAULT_MAX_GRADE, options.templates)
         outputs.append((folder / "report.html", page.encode("utf-8")))
+    made_from = {
+        "record_updated": study.last_update_post_date.value if study.last_update_post_date else None,
+        "record_hash": study.record_hash[:16],
+        "inputs": options.inputs[:16],
+        "glossary_entries": len(pipeline.glossary),
+        "tool_version": __version__,
+    }
+    summary = leaflet_report(leaflet, report, made_from)
+    changes = _changes(folder, summary)
+    if changes is not None:
+        outputs.append((folder / "changes.md", changes.encode("utf-8")))
     # Everything is rendered before anything is written: a failure above leaves old files alone.
     for path, data in outputs:
         write_atomic(path, data)
-    write_json(folder / "report.json", leaflet_report(leaflet, report))
+    write_json(folder / "report.json", summary)
     files = [path for path, _ in outputs] + [folder / "report.json"]
     return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash,
                        site.digest if site else None)

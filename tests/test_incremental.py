@@ -85,3 +85,26 @@ def test_parallel_build_gives_the_same_bytes(tmp_path):
     _build(records, "--out", tmp_path / "two", "--jobs", "2")
     for path in sorted((tmp_path / "one").rglob("*.html")):
         assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes()
+
+
+def test_changes_md_says_what_changed_for_a_reader(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    assert not (out / "NCT03929120" / "changes.md").exists()
+    record = json.loads((records / "NCT03929120.json").read_text())
+    protocol = record["protocolSection"]
+    protocol["statusModule"]["overallStatus"] = "RECRUITING"
+    protocol["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2023-06-01"
+    protocol["eligibilityModule"]["eligibilityCriteria"] = protocol["eligibilityModule"]["eligibilityCriteria"].replace(
+        "* Pregnant or breast feeding\n", "* Pregnant or breast feeding\n* Current smoker\n")
+    protocol["eligibilityModule"]["maximumAge"] = "75 Years"
+    (records / "NCT03929120.json").write_text(json.dumps(record))
+    _build(records, "--out", out)
+    changes = (out / "NCT03929120" / "changes.md").read_text()
+    assert changes.startswith("# What changed in NCT03929120")
+    assert "## Record of June 1, 2023 (was April 20, 2022)" in changes
+    assert "- Status: COMPLETED -> RECRUITING" in changes
+    assert "- Ages: 18 to 80 years old -> 18 to 75 years old" in changes
+    assert "- New criterion: Current smoker" in changes
+    report = json.loads((out / "NCT03929120" / "report.json").read_text())
+    assert report["made_from"]["record_updated"] == "2023-06-01" and report["made_from"]["glossary_entries"] > 1000
