@@ -249,6 +249,8 @@ def _run(studies: list[tuple[Study, SiteOverlay | None]], options: BuildOptions)
 def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions, site: SiteOverlay | None = None) -> StudyResult:
     leaflet = pipeline.explain(study, site)
     folder = options.out / study.nct_id
+    for stale in folder.glob(".*.tmp"):  # left by a build that was killed mid-write
+        stale.unlink(missing_ok=True)
     html = pipeline.renderer.html(leaflet)
     outputs: list[tuple[Path, bytes]] = []
     if "html" in options.formats:
