@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from html import escape as html_escape
@@ -49,8 +50,9 @@ def cli():
 @click.option("--force", is_flag=True, help="Rebuild every leaflet, changed or not.")
 @click.option("--prune", is_flag=True, help="Remove the outputs of studies whose records are gone.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: the CPU count).")
+@click.option("--watch", is_flag=True, help="Keep running; rebuild when a record, template, glossary or site file changes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
-def build_command(paths, out, formats, page_size, templates, glossary, max_grade, site, force, prune, jobs, quiet):
+def build_command(paths, out, formats, page_size, templates, glossary, max_grade, site, force, prune, jobs, watch, quiet):
     """Build leaflets from record files or folders of them (API v2 JSON or YAML)."""
 
     def on_study(done):
@@ -70,6 +72,35 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
         glossary or config.glossary, max_grade, force=force, prune=prune, jobs=jobs, site=site,
     )
     result = build(paths, options, on_study=on_study, on_error=on_error)
+    if watch:
+        _report_build(result, out, prune, quiet, max_grade)
+        _watch(paths, options, on_study, on_error, out, prune, quiet, max_grade)
+        return
+    _finish(result, out, prune, quiet, max_grade)
+
+
+def _watch(paths, options, on_study, on_error, out, prune, quiet, max_grade) -> None:
+    """Rebuild on every change until interrupted; the incremental build redoes only what changed."""
+    from watchfiles import watch
+
+    watched = [*paths, *(p for p in (options.templates, options.glossary, options.site) if p)]
+    click.echo(f"watching {len(watched)} path(s); Ctrl+C stops", err=True)
+    try:
+        for _ in watch(*watched, debounce=300, step=100, rust_timeout=1000):
+            _report_build(build(paths, dataclasses.replace(options, force=False), on_study, on_error), out, prune, quiet, max_grade)
+    except KeyboardInterrupt:
+        pass
+
+
+def _finish(result, out, prune, quiet, max_grade) -> None:
+    _report_build(result, out, prune, quiet, max_grade)
+    if result.errors:
+        sys.exit(EXIT_BAD_INPUT)
+    if result.over_grade:
+        sys.exit(EXIT_OVER_GRADE)
+
+
+def _report_build(result, out, prune, quiet, max_grade) -> None:
     if result.skipped:
         click.echo(f"skipped {len(result.skipped)} legacy XML file(s): only API v2 JSON and YAML records are read", err=True)
     for nct_id in result.gone:
@@ -81,10 +112,6 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
     )
     for line in result.over_grade:
         click.echo(f"over grade {max_grade:g}: {line}", err=True)
-    if result.errors:
-        sys.exit(EXIT_BAD_INPUT)
-    if result.over_grade:
-        sys.exit(EXIT_OVER_GRADE)
 
 
 @cli.command("check")
