@@ -13,6 +13,9 @@ from pathlib import Path
 
 import yaml
 
+# libyaml when PyYAML was built with it: the glossary is thousands of entries
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from summarizer.resources import shipped_folder
 
 CATEGORIES = (
@@ -94,7 +97,7 @@ def _entry_from_yaml(item: object, source: str, index: int) -> GlossaryEntry:
 
 def read_glossary_file(path: Path) -> list[GlossaryEntry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise GlossaryError(f"{path}: cannot read glossary file ({error.__class__.__name__})") from None
     if data is None:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+# libyaml when PyYAML was built with it: the glossary is thousands of entries
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from markupsafe import Markup, escape
 
 from summarizer.resources import shipped_folder
@@ -30,7 +33,7 @@ class PhraseError(Exception):
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, yaml.YAMLError) as error:
         raise PhraseError(f"{path}: cannot read ({error.__class__.__name__})") from None
     if not isinstance(data, dict):
