@@ -72,7 +72,7 @@ class _Fields:
             return None
         if not isinstance(value, str):
             raise self._fail(key, f"expected text, found {_kind(value)}")
-        value = value.strip()
+        value = _clean(value).strip()
         return value or None
 
     def required_text(self, key: str) -> str:
@@ -101,8 +101,9 @@ class _Fields:
         for i, item in enumerate(items):
             if not isinstance(item, str):
                 raise RecordError(self.source, f"expected text, found {_kind(item)}", f"{self._where(key)}[{i}]")
-            if item.strip():
-                out.append(item.strip())
+            item = _clean(item).strip()
+            if item:
+                out.append(item)
         return tuple(out)
 
     def objects(self, key: str) -> list[_Fields]:
@@ -124,6 +125,15 @@ class _Fields:
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             raise RecordError(self.source, f"expected a date like 2019-11-05, found {value!r}", struct._where("date"))
         return PartialDate(value, struct.text("type"))
+
+
+# Invisible characters that can only hide or reorder text: C0/C1 controls (not tab or newline),
+# bidirectional embeddings, overrides and isolates, and the byte order mark.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _clean(text: str) -> str:
+    return _INVISIBLE.sub("", text).replace("\r\n", "\n")
 
 
 def _kind(value: Any) -> str:
