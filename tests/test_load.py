@@ -101,3 +101,23 @@ def test_any_json_is_a_study_or_a_record_error(modules):
 def test_example_file_is_pretty_json():
     text = EXAMPLE.read_text()
     assert json.loads(text) and text.endswith("\n")
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode), st.sampled_from([".json", ".yaml"]))
+def test_any_file_content_is_a_study_or_a_one_line_error(tmp_path, content, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(content)
+    try:
+        load_studies(path)
+    except RecordError as error:
+        assert str(error).startswith(str(path)) and "\n" not in str(error)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_any_json_document_is_a_study_or_a_record_error(document):
+    try:
+        study_from_record(document, "fuzz.json")
+    except RecordError as error:
+        assert str(error).startswith("fuzz.json")
