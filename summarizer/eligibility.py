@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.plain_text import NEGATIONS, numbers_in, plain_symbols, unescape_markdown
+from summarizer.plain_text import NEGATIONS, everyday_words, numbers_in, plain_symbols, unescape_markdown
 
 
 @dataclass
@@ -315,7 +315,7 @@ def _expand(match: re.Match, replacement: str, groups: dict[str, str]) -> str:
 def _everyday(text: str) -> str:
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
-    return text
+    return everyday_words(text)
 
 
 def _sentence(text: str) -> str:

@@ -7,6 +7,11 @@ words, registry dates and ages are said the way people say them. Nothing here dr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import yaml
+
+from summarizer.resources import shipped_folder
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -67,7 +72,7 @@ _INTRAVENOUSLY = re.compile(r"\b(?:intravenously|by IV|IV infusion|i\.v\.)(?=[\s
 def plain_dose(text: str) -> str:
     """Doses in words: "0.5-1 million MSC/Kg intravenously" ->
     "0.5 to 1 million MSC for each kilogram of body weight, given into a vein"."""
-    text = plain_symbols(text)
+    text = everyday_words(plain_symbols(text))
     text = _PER_KG.sub(" for each kilogram of body weight", text)
     return _INTRAVENOUSLY.sub(", given into a vein", text).replace(" ,", ",").replace(",,", ",")
 
@@ -114,3 +119,18 @@ def age_range(minimum: str | None, maximum: str | None) -> str | None:
     if high:
         return f"up to {high[0]} {high[1]} old"
     return None
+
+
+@lru_cache(maxsize=1)
+def _everyday_words() -> list[tuple[re.Pattern, str]]:
+    path = shipped_folder("templates") / "plain-words.yaml"
+    pairs = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    ordered = sorted((pairs or {}).items(), key=lambda item: -len(item[0]))  # longest phrase first
+    return [(re.compile(r"\b" + re.escape(formal) + r"\b", re.I), plain) for formal, plain in ordered]
+
+
+def everyday_words(text: str) -> str:
+    """Formal words said the everyday way (templates/plain-words.yaml); a capital stays a capital."""
+    for pattern, plain in _everyday_words():
+        text = pattern.sub(lambda m: plain[0].upper() + plain[1:] if m.group()[0].isupper() else plain, text)
+    return text

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from summarizer.explain import Leaflet
 from summarizer.glossary import Glossary, GlossaryEntry
 from summarizer.phrases import PhraseBook
+from summarizer.plain_text import everyday_words, plain_symbols
 from summarizer.resources import shipped_folder
 
 _OWN_BRACKET = re.compile(r" ?\(([A-Za-z0-9][\w-]{0,11})\)")
@@ -153,6 +154,7 @@ class LeafletRenderer:
             "explain": annotate,
             "markdown": markdown,
             "words_to_know": annotate.words_to_know,
+            "plain": lambda text: everyday_words(plain_symbols(text)) if text else text,
             **extra,
         }
         return self.env.get_template(template).render(context)
