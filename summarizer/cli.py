@@ -273,5 +273,11 @@ def markdown_to_html(text: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).render(text)
 
 
+from summarizer.fetch_cli import fetch_command, update_command  # noqa: E402  (they use the group above)
+
+cli.add_command(fetch_command)
+cli.add_command(update_command)
+
+
 def main() -> None:
     cli()
