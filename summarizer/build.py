@@ -146,6 +146,7 @@ def build(
     options: BuildOptions,
     on_study: Callable[[StudyResult], None] | None = None,
     on_error: Callable[[str], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build every study in ``paths`` whose record or inputs changed since the last build
     (all of them with ``options.force``), then write the manifest."""
@@ -187,6 +188,8 @@ def build(
                 result.over_grade += [f"{study.nct_id}: {part}" for part in entry.get("over", [])] if options.max_grade is not None else []
             else:
                 todo.append((study, site))
+    if on_start:
+        on_start(len(todo))
     for done in _run(todo, options):
         result.built.append(done)
         over = done.report.over(options.max_grade) if options.max_grade is not None else []
