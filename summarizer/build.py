@@ -282,5 +282,6 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions,
         write_atomic(path, data)
     write_json(folder / "report.json", summary)
     files = [path for path, _ in outputs] + [folder / "report.json"]
+    report.findings = {}  # written out above; results of a long batch keep only the figures
     return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash,
                        site.digest if site else None)
