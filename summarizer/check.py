@@ -90,7 +90,7 @@ class _TextExtractor(HTMLParser):
             self._details_depth += 1
         if tag == "summary":
             self._in_summary = True
-        if tag == "section" and attrs.get("id"):
+        if tag == "section" and attrs.get("id") and not self._skip_depth:
             self.sections.append(Section(attrs["id"], ""))
         self._heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
 
