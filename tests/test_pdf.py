@@ -72,3 +72,15 @@ def test_pdf_engine_fetches_nothing_but_inline_images(url):
 
     with pytest.raises(URLFetchingError):
         _inline_only_fetcher().fetch(url)
+
+
+def test_pdffonts_says_every_font_is_embedded(pdf_bytes, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (Debian package poppler-utils) is not installed; CI installs it")
+    path = tmp_path / "leaflet.pdf"
+    path.write_bytes(pdf_bytes)
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), rows
