@@ -10,10 +10,12 @@ prepared text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
 import textstat
+from textstat.backend.selections._list_words import list_words
 
 LONG_SENTENCE_WORDS = 20  # UK Health Research Authority guidance for participant information
 
@@ -150,6 +152,37 @@ def prepare_text(blocks: list[str]) -> list[str]:
     return sentences
 
 
+@lru_cache(maxsize=200_000)
+def word_syllables(word: str) -> int:
+    """textstat's syllable count for one word, remembered: textstat itself caches only 128 texts,
+    so counting sentence by sentence would count the same words again and again."""
+    return textstat.syllable_count(word)
+
+
+def sentence_grade(sentence: str) -> float:
+    """Flesch-Kincaid grade of one sentence: textstat's formula and counts (a test checks they are
+    equal), with syllables counted once per word."""
+    words = textstat.lexicon_count(sentence)
+    sentences = textstat.sentence_count(sentence)
+    syllables = sum(word_syllables(w) for w in list_words(sentence, lowercase=True))
+    if not words or not sentences or not syllables:
+        return 0.0
+    return 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
+
+
+def complex_words(text: str) -> int:
+    """Words of 3 or more syllables, as textstat.polysyllabcount counts them."""
+    return sum(1 for w in list_words(text) if word_syllables(w) >= 3)
+
+
+def smog(text: str) -> float:
+    """SMOG index as textstat.smog_index computes it (a test checks they are equal)."""
+    sentences = textstat.sentence_count(text)
+    if not sentences:
+        return 0.0
+    return (1.043 * (30 * (complex_words(text) / sentences)) ** 0.5) + 3.1291
+
+
 def reading_level(sentences: list[str]) -> ReadingLevel:
     text = "\n".join(sentences)
     words = textstat.lexicon_count(text)
@@ -159,9 +192,9 @@ def reading_level(sentences: list[str]) -> ReadingLevel:
         return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
     return ReadingLevel(
         dale_chall=round(textstat.dale_chall_readability_score(text), 1),
-        complex_word_share=round(textstat.polysyllabcount(text) / words, 3),
+        complex_word_share=round(complex_words(text) / words, 3),
         flesch_kincaid_grade=round(textstat.flesch_kincaid_grade(text), 1),
-        smog_index=round(textstat.smog_index(text), 1),
+        smog_index=round(smog(text), 1),
         flesch_reading_ease=round(textstat.flesch_reading_ease(text), 1),
         words=words,
         sentences=counted,
@@ -227,7 +260,7 @@ def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset
     return SentenceFinding(
         text=sentence,
         words=words,
-        grade=round(textstat.flesch_kincaid_grade(sentence), 1) if words else 0.0,
+        grade=round(sentence_grade(sentence), 1) if words else 0.0,
         long=words > LONG_SENTENCE_WORDS,
         passive=tuple(find_passive(sentence)),
         unexplained=tuple(dict.fromkeys(unexplained)),

@@ -35,6 +35,7 @@ def test_figures_are_textstats_on_the_prepared_text():
     text = "\n".join(sentences)
     assert level.flesch_kincaid_grade == round(textstat.flesch_kincaid_grade(text), 1)
     assert level.smog_index == round(textstat.smog_index(text), 1)
+    assert level.complex_word_share == round(textstat.polysyllabcount(text) / textstat.lexicon_count(text), 3)
     assert level.flesch_reading_ease == round(textstat.flesch_reading_ease(text), 1)
     assert level.words == textstat.lexicon_count(text)
 
@@ -125,3 +126,17 @@ def test_markdown_and_text_input(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(md), "--json"])
     payload = json.loads(result.output[: result.output.rindex("}") + 1])
     assert payload[str(md)]["read_through"]["sentences"] == 3
+
+
+def test_fast_sentence_grade_and_complex_words_equal_textstat(example_html):
+    from summarizer.check import complex_words, extract_sections, sentence_grade, split_sentences
+
+    sentences = [s for section in extract_sections(example_html) for b in section.blocks for s in split_sentences(b)]
+    assert len(sentences) > 50
+    for sentence in sentences:
+        assert sentence_grade(sentence) == textstat.flesch_kincaid_grade(sentence)
+        assert complex_words(sentence) == textstat.polysyllabcount(sentence)
+    from summarizer.check import smog
+
+    whole = "\n".join(sentences)
+    assert smog(whole) == textstat.smog_index(whole)
