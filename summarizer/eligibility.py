@@ -125,7 +125,7 @@ _TIME = r"(?P<time>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelv
 _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("age range", re.compile(r"^(?:(?:adults?|patients?|participants?|subjects?|men|women|males?|females?)\s+)?(?:aged?\s+)?(?:over|older than|above)\s+(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*,?\s*and\s+(?:less than|under|younger than|below)\s+(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?\.?$", re.I), r"are between \g<a> and \g<b> years old"),
     ("sexes", re.compile(r"^both (?:female and male|male and female|sexes|genders)\.?$", re.I), "are female or male"),
-    ("pregnant", re.compile(r"^(?:women who are\s+|are\s+)?pregnant(?:,)?\s+or\s+breast[- ]?feeding(?P<rest>.*)$", re.I), r"are pregnant or breastfeeding\g<rest>"),
+    ("pregnant", re.compile(r"^(?:women who are\s+|are\s+)?pregnant(?:,)?\s+or\s+breast[- ]?feeding(?:\s+(?:females?|wom[ae]n|patients?|participants?))?(?P<rest>.*)$", re.I), r"are pregnant or breastfeeding\g<rest>"),
     ("exposure", re.compile(r"^exposure to (?P<x>.+?) (?:on|in|within|during) the (?:previous|past|last|preceding|prior) " + _TIME + r"(?P<rest>.*)$", re.I), r"have taken \g<x> in the last \g<time>\g<rest>"),
     ("previous treatment", re.compile(r"^(?:previous|prior) (?:treatment|therapy) with (?P<x>.+?)\.?$", re.I), r"have been treated with \g<x> before"),
     ("inability", re.compile(r"^(?:inability|unable|not able) to (?P<x>.+)$", re.I), r"are not able to \g<x>"),
@@ -143,13 +143,14 @@ _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("current use", re.compile(r"^(?:current|ongoing) use of (?P<x>.+)$", re.I), r"currently use \g<x>"),
     ("current treatment", re.compile(r"^(?:current|ongoing) (?:treatment|therapy) with (?P<x>.+)$", re.I), r"are currently being treated with \g<x>"),
     ("current participation", re.compile(r"^(?:current|ongoing) participation in (?P<x>.+)$", re.I), r"are currently taking part in \g<x>"),
+    ("smokers", re.compile(r"^smokers?$", re.I), "smoke"),
     ("smoker", re.compile(r"^(?P<x>(?:current|active|daily|regular|heavy|former|previous|ex-?)\s*smokers?)(?P<rest>(?:\s*[,;(].*|\s+(?:of|who|with)\b.*)?)$", re.I), lambda g: "are a " + g["x"].lower().rstrip("s") + g.get("rest", "")),
     ("currently", re.compile(r"^currently (?P<x>.+)$", re.I), r"are currently \g<x>"),
 ]
 _RULES_ANY += [
     ("age at least and below", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*(?:and|,)\s*(?:<|below|under|younger than|less than)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?$", re.I), r"are at least \g<a> and younger than \g<b> years old"),
     ("age at least", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
-    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*|age range of\s+|ages\s+)?(?:between\s+)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
+    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*|age range of\s+|ages\s+)?(?:between\s+)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old|\s+age range)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
     ("sexes", re.compile(r"^(?:both\s+)?(?:males? (?:or|and) females?|females? (?:or|and) males?|men (?:or|and) women|women (?:or|and) men)(?:\s+(?:patients|participants|subjects|adults))?(?P<rest>(?:\s*[,;(].*|\s+(?:aged?|ages|between|over|older|at least|\d).*)?)$", re.I), r"are male or female\g<rest>"),
     ("pregnancy", re.compile(r"^(?:women who are\s+)?(?:pregnancy|pregnant)(?:\s+wom[ae]n)?(?P<lact>\s*(?:,|or|and/or|and)\s*(?:wom[ae]n\s+)?(?:who are\s+)?(?:breast[- ]?feeding|lactation|lactating|nursing)(?:\s*\(nursing\))?)?(?:\s+(?:women|woman|females?|patients?|participants?))?(?P<rest>(?:\s*[,;(].*|\s+(?:at|during|within|in|while)\b.*)?)$", re.I),
      lambda g: ("are pregnant or breastfeeding" if g.get("lact") else "are pregnant") + g.get("rest", "")),
@@ -157,7 +158,8 @@ _RULES_ANY += [
     ("presence of", re.compile(r"^(?:the\s+)?presence of (?P<x>.+)$", re.I), r"have \g<x>"),
     ("evidence of", re.compile(r"^(?:any\s+)?(?:clinical\s+)?evidence of (?P<x>.+)$", re.I), r"have signs of \g<x>"),
     ("participation", re.compile(r"^(?:current\s+|concurrent\s+|simultaneous\s+)?(?:participation|enrol(?:l)?ment) in (?P<x>.+)$", re.I), r"are taking part in \g<x>"),
-    ("diagnosed", re.compile(r"^(?:newly\s+|clinically\s+)?diagnosed with (?P<x>.+)$", re.I), r"have been diagnosed with \g<x>"),
+    ("diagnosed", re.compile(r"^(?P<already>already\s+)?(?:newly\s+|clinically\s+)?diagnosed with (?P<x>.+)$", re.I),
+     lambda g: "have " + ("already " if g.get("already") else "") + "been diagnosed with " + g["x"]),
     ("treatment with", re.compile(r"^(?:prior\s+|previous\s+|current\s+)?(?:treatment|therapy) with (?P<x>.+)$", re.I), r"have been treated with \g<x>"),
     ("willing", re.compile(r"^(?:willing(?:ness)?|agree(?:s)?|agreement) to (?P<x>.+)$", re.I), r"are willing to \g<x>"),
     ("documented", re.compile(r"^documented (?P<x>.+)$", re.I), r"have a documented \g<x>"),
@@ -170,9 +172,11 @@ _RULES_ANY += [
     ("known", re.compile(r"^known (?:to have\s+)?(?P<x>(?!or\b).+)$", re.I), r"are known to have \g<x>"),
     ("any", re.compile(r"^any (?P<x>.+)$", re.I), r"have any \g<x>"),
     ("surgery", re.compile(r"^(?P<x>(?:major|minor|prior|previous|recent)\s+surgery.*)$", re.I), r"have had \g<x>"),
-    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current)\s+(?!smok).+?)(?:\s+(?:patients|participants|subjects))?$", re.I), r"have \g<x>"),
+    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current)\s+(?!smok).+?)(?:\s+(?:patients|participants|subjects))?$", re.I),
+     lambda g: ("have had " if _PAST_WINDOW.search(g["x"]) and not re.match(r"(?:active|ongoing|current|concurrent|uncontrolled)\b", g["x"], re.I) else "have ") + g["x"]),
     ("body mass index", re.compile(r"^(?:a\s+)?(?P<x>(?:body mass index|BMI)\b.+)$", re.I), r"have a \g<x>"),
-    ("performance status", re.compile(r"^(?:an?\s+)?(?P<x>(?:eastern cooperative oncology group|ECOG|WHO)\b.*performance.+)$", re.I), r"have an \g<x>"),
+    ("performance status", re.compile(r"^(?:an?\s+)?(?P<x>(?:eastern cooperative oncology group|ECOG|WHO)\b.*performance.+)$", re.I),
+     lambda g: "have an " + re.sub(r"\b(status|score)\s+(?=at (?:least|most)\b)", r"\1 of ", g["x"])),
     ("karnofsky", re.compile(r"^(?:a\s+)?(?P<x>karnofsky\b.+)$", re.I), r"have a \g<x>"),
     ("consent", re.compile(r"^(?:provision of\s+|provide\s+|able to provide\s+)?(?:(?:a\s+)?(?:personally\s+)?(?:signed|written|dated|voluntary|voluntarily)(?:\s+and\s+|\s*,\s*|\s+))*(?:written\s+)?informed consent(?: form| document)?(?P<rest>(?:\s*(?:[,;(]|and\b|before\b|prior\b|from\b|by\b).*)?)$", re.I), r"give written informed consent\g<rest>"),    ("confirmed", re.compile(r"^(?P<how>(?:histologically|cytologically|pathologically|radiologically|clinically)(?:\s+(?:and/or|or|and)\s+(?:histologically|cytologically|pathologically|radiologically))?)\s+(?:confirmed|proven|documented|diagnosed)\s+(?P<x>.+)$", re.I), r"have \g<x> (\g<how> confirmed)"),
     ("life expectancy", re.compile(r"^(?:a\s+)?(?:estimated\s+)?life expectancy (?:of\s+)?(?P<x>.+)$", re.I), r"have a life expectancy of \g<x>"),
@@ -183,7 +187,7 @@ _RULES_ANY += [
 _SUBJECT = re.compile(
     r"^(?:the |a |an |all |eligible )?(?:patients?|participants?|subjects?|individuals?|persons?|people|volunteers?|"
     r"candidates?|adults?|children|women|men)(?: (?:must|should|shall|will|need to|are required to|is required to))?"
-    r"(?: (?:who|that))? (?=(?:be|is|are|have|has|had|was|were|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend|currently|can)\b)",
+    r"(?: (?:who|that))? (?=(?:be|is|are|have|has|had|was|were|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend|currently|can|already)\b)",
     re.I,
 )
 _SECOND_PERSON = [(re.compile(r"^(?:is|be)\b", re.I), "are"), (re.compile(r"^has\b", re.I), "have"),
@@ -288,6 +292,8 @@ def _starts_with_term(core: str, glossary) -> str | None:
         return None
     recent = bool(_PAST_WINDOW.search(core))
     if category == "body and diseases":
+        if re.search(r"\b(?:positive|negative)$", core, re.I):
+            return "are " + _lower_first(core)  # "HIV positive" -> "are HIV positive"
         return ("have had " if recent else "have ") + _lower_first(core)
     if category in ("treatments and drugs", "procedures") and recent:
         return "have had " + _lower_first(core)
@@ -297,6 +303,8 @@ def _starts_with_term(core: str, glossary) -> str | None:
 def _lower_first(text: str) -> str:
     """"Severe lung disease" -> "severe lung disease", but "HIV", "Crohn's" and names
     ("Eastern Cooperative Oncology Group") stay."""
+    if re.match(r"Type (?:[IV]+|\d)\b", text):
+        return "t" + text[1:]  # "Type I diabetes" -> "type I diabetes"
     words = text.split(" ", 2)
     first = words[0].rstrip(",;:")
     second = words[1] if len(words) > 1 else ""
