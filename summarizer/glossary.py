@@ -232,6 +232,12 @@ def _key_tokens(form: str) -> list[str]:
 _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 
 
+_PREFIXES = frozenset(
+    "non anti un in pre post semi sub super multi co re de dis over under self ex pro counter intra inter "
+    "extra trans hyper hypo pseudo neo mid".split()
+)
+
+
 def _glued_before(text: str, start: int) -> bool:
     """Part of something longer: "x.ALT", "@ALT", "803-ALT", "T-ALT". "CKD-EPI" or
     "microalbumin/creatinine" are two words and may each be a term."""
@@ -240,7 +246,11 @@ def _glued_before(text: str, start: int) -> bool:
     mark = text[start - 1]
     if mark in ".@'’":
         return True
-    return mark == "-" and _code_like(text, start - 2, -1)
+    if mark != "-":
+        return False
+    # "non-squamous" is not "squamous": a prefix joined by a hyphen changes the word
+    before = re.search(r"([A-Za-z]+)-$", text[max(0, start - 12) : start])
+    return _code_like(text, start - 2, -1) or bool(before and before.group(1).lower() in _PREFIXES)
 
 
 def _glued_after(text: str, end: int) -> bool:

@@ -102,3 +102,9 @@ def test_bad_entries_name_file_entry_and_field(tmp_path, yaml_text, message):
 def test_entry_forms_include_plain_plurals():
     entry = GlossaryEntry("side effect", "s", "d", "research process")
     assert "side effects" in entry.spoken_forms()
+
+
+def test_a_prefix_joined_by_a_hyphen_changes_the_word(glossary):
+    assert _find(glossary, "non-squamous cancer") == []
+    assert _find(glossary, "squamous cancer")[0][0] == "squamous"
+    assert _find(glossary, "microalbumin/creatinine ratio")[0][1] == "creatinine"  # a slash is not glue
