@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import textstat
 from textstat.backend.selections._list_words import list_words
+from textstat.backend.utils._get_lang_easy_words import get_lang_easy_words
 
 LONG_SENTENCE_WORDS = 20  # UK Health Research Authority guidance for participant information
 
@@ -183,6 +184,19 @@ def smog(text: str) -> float:
     return (1.043 * (30 * (complex_words(text) / sentences)) ** 0.5) + 3.1291
 
 
+def dale_chall(text: str) -> float:
+    """Dale-Chall score as textstat.dale_chall_readability_score computes it (a test checks they
+    are equal): a difficult word is one not on the Dale-Chall list of easy words."""
+    words = textstat.lexicon_count(text)
+    if not words:
+        return 0.0
+    easy = get_lang_easy_words("en_US")
+    hard = sum(1 for w in list_words(text) if len(w.split()) == 1 and w.lower() not in easy)
+    share = 100 * hard / words
+    score = 0.1579 * share + 0.0496 * (words / textstat.sentence_count(text))
+    return score + 3.6365 if share > 5 else score
+
+
 def reading_level(sentences: list[str]) -> ReadingLevel:
     text = "\n".join(sentences)
     words = textstat.lexicon_count(text)
@@ -191,7 +205,7 @@ def reading_level(sentences: list[str]) -> ReadingLevel:
     if not words:
         return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
     return ReadingLevel(
-        dale_chall=round(textstat.dale_chall_readability_score(text), 1),
+        dale_chall=round(dale_chall(text), 1),
         complex_word_share=round(complex_words(text) / words, 3),
         flesch_kincaid_grade=round(textstat.flesch_kincaid_grade(text), 1),
         smog_index=round(smog(text), 1),

@@ -37,6 +37,7 @@ def test_figures_are_textstats_on_the_prepared_text():
     assert level.smog_index == round(textstat.smog_index(text), 1)
     assert level.complex_word_share == round(textstat.polysyllabcount(text) / textstat.lexicon_count(text), 3)
     assert level.flesch_reading_ease == round(textstat.flesch_reading_ease(text), 1)
+    assert level.dale_chall == round(textstat.dale_chall_readability_score(text), 1)
     assert level.words == textstat.lexicon_count(text)
 
 
@@ -140,3 +141,8 @@ def test_fast_sentence_grade_and_complex_words_equal_textstat(example_html):
 
     whole = "\n".join(sentences)
     assert smog(whole) == textstat.smog_index(whole)
+    from summarizer.check import dale_chall
+
+    assert dale_chall(whole) == textstat.dale_chall_readability_score(whole)
+    for sentence in sentences[:40]:
+        assert dale_chall(sentence) == textstat.dale_chall_readability_score(sentence)
