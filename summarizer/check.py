@@ -227,7 +227,6 @@ _PASSIVE = re.compile(
 _NOT_PARTICIPLE = {"need", "seed", "bed", "red", "shed", "feed", "speed", "hundred", "interested", "tired", "bored",
                    "married", "worried", "scared", "used", "based", "concerned", "related", "allowed", "supposed"}
 _SYMBOL = re.compile(r"[<>≤≥=±×]|\b[\d.]+\s*[x×]\s*(?:ULN|LLN)\b|(?<=\d)\s*[x×]\s*10\^?\d")
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 _SHORT_FORM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*\b")
 
 
@@ -257,18 +256,19 @@ def find_passive(sentence: str) -> list[str]:
 
 
 def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset()) -> SentenceFinding:
-    from summarizer.coverage import is_hard  # wordfreq loads lazily: only for sentence detail
+    from summarizer.coverage import hard_words  # wordfreq loads lazily: only for sentence detail
+    from summarizer.glossary import WEB_ADDRESS
 
     words = textstat.lexicon_count(sentence)
     covered = [(a, b) for a, b, _ in glossary.find(sentence)] if glossary is not None else []
-    covered += [m.span() for m in _ADDRESS.finditer(sentence)]
+    covered += [m.span() for m in WEB_ADDRESS.finditer(sentence)]
     covered += [m.span() for m in re.finditer(r"\bNCT\d{8}\b", sentence)]
 
     def explained(match: re.Match) -> bool:
         return any(a <= match.start() and match.end() <= b for a, b in covered)
 
-    unexplained = [m.group() for m in re.finditer(r"(?<![\w-])[A-Za-z]{3,}(?![\w-]*\d)", sentence)
-                   if not m.group().isupper() and is_hard(m.group()) and not explained(m)] if glossary is not None else []
+    # capitals are abbreviations: they are reported as such below
+    unexplained = [w for w, ok in hard_words(sentence, glossary) if not ok and not w.isupper()] if glossary is not None else []
     short_forms = [m.group() for m in _SHORT_FORM.finditer(sentence)
                    if sum(c.isupper() for c in m.group()) >= 2 and not explained(m) and m.group() not in defined]
     return SentenceFinding(
@@ -334,9 +334,9 @@ def check_html(html: str, glossary=None, sentences: bool = False) -> ReadingRepo
     for section in sections:
         prepared = prepare_text(section.blocks)
         key = section.id
+        headings[key] = section.heading
         if key != "top":
             levels[key] = reading_level(prepared)
-            headings[key] = section.heading
         if key not in REFERENCE_SECTIONS:
             read_through += prepared
             if sentences:

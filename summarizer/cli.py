@@ -57,19 +57,20 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
     """Build leaflets from record files or folders of them (API v2 JSON or YAML)."""
 
     # a progress bar on a terminal; one quiet line a study in CI and in logs
-    bar = {"bar": None}
+    bar = None
     interactive = sys.stdout.isatty() and not quiet and not os.environ.get("CI")
 
     def on_start(total):
+        nonlocal bar
         if interactive and total > 1:
-            bar["bar"] = click.progressbar(length=total, label="building", show_pos=True, show_eta=True)
-            bar["bar"].__enter__()
+            bar = click.progressbar(length=total, label="building", show_pos=True, show_eta=True)
+            bar.__enter__()
 
     def on_study(done):
         for warning in done.warnings:
             click.echo(f"warning: {done.source}: {warning}", err=True)
-        if bar["bar"] is not None:
-            bar["bar"].update(1)
+        if bar is not None:
+            bar.update(1)
         elif not quiet:
             grade = done.report.read_through.flesch_kincaid_grade
             click.echo(f"{done.nct_id}: grade {grade:g} -> {done.files[0].parent}")
@@ -84,8 +85,8 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
         glossary or config.glossary, max_grade, force=force, prune=prune, jobs=jobs, site=site,
     )
     result = build(paths, options, on_study=on_study, on_error=on_error, on_start=on_start)
-    if bar["bar"] is not None:
-        bar["bar"].__exit__(None, None, None)
+    if bar is not None:
+        bar.__exit__(None, None, None)
     if watch:
         _report_build(result, out, prune, quiet, max_grade)
         _watch(paths, options, on_study, on_error, out, prune, quiet, max_grade)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from functools import lru_cache
@@ -17,11 +18,11 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from summarizer.check import REFERENCE_SECTIONS, extract_sections
+from summarizer.glossary import WEB_ADDRESS
 from summarizer.model import Study
 from summarizer.resources import shipped_folder
 
 HARD_ZIPF = 3.0
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:gov|org|com|edu|net)\b\S*")
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:['’][a-z]+)?(?![\w-]*\d)")
 
 
@@ -40,6 +41,19 @@ def everyday_words() -> frozenset[str]:
 def is_hard(word: str) -> bool:
     word = word.lower()
     return zipf_frequency(word, "en") < HARD_ZIPF and word not in everyday_words()
+
+
+def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:
+    """Each hard word of ``text`` (a possessive "'s" dropped) and whether a glossary entry
+    explains it there. Words inside web and e-mail addresses are passed over."""
+    explained = [(s, e) for s, e, _ in glossary.find(text)]
+    addresses = [m.span() for m in WEB_ADDRESS.finditer(text)]
+    for match in _WORD.finditer(text):
+        if any(s <= match.start() < e for s, e in addresses):
+            continue
+        word = re.sub(r"['’]s$", "", match.group())
+        if is_hard(word):
+            yield word, any(s <= match.start() and match.end() <= e for s, e in explained)
 
 
 def record_names(study: Study) -> set[str]:
@@ -72,16 +86,11 @@ def study_coverage(study: Study, html: str, glossary) -> StudyCoverage:
         if section.id in REFERENCE_SECTIONS:
             continue
         for block in section.blocks:
-            spans = [(s, e) for s, e, _ in glossary.find(block)]
-            addresses = [m.span() for m in _ADDRESS.finditer(block)]
-            for match in _WORD.finditer(block):
-                if any(s <= match.start() < e for s, e in addresses):
-                    continue
-                word = re.sub(r"['’]s$", "", match.group())
-                if word.lower() in names or not is_hard(word):
+            for word, explained in hard_words(block, glossary):
+                if word.lower() in names:
                     continue
                 result.hard += 1
-                if any(s <= match.start() and match.end() <= e for s, e in spans):
+                if explained:
                     result.explained += 1
                 else:
                     result.unexplained[word.lower()] += 1

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from summarizer import __version__
+from summarizer.load import NCT_ID
 from summarizer.write import write_atomic
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov"
@@ -32,7 +33,6 @@ DEFAULT_TIMEOUT = 30.0  # seconds to wait for an answer (10 at most to connect)
 DEFAULT_RETRIES = 3  # tries after the first, on 429, 5xx, timeouts and broken connections
 
 # ASCII digits only: ``\d`` would also take other scripts' digits into a URL or a file name.
-NCT_ID = re.compile(r"NCT[0-9]{8}")
 RECORD_FILE = re.compile(r"NCT[0-9]{8}\.json")
 
 # Ask for JSON with text fields in Markdown: both are the API's defaults, named so a change of

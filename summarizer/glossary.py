@@ -182,7 +182,7 @@ class Glossary:
         if not spans or not self._longest:
             return []
         lower = text.lower()
-        skip = [m.span() for m in _URL_OR_EMAIL.finditer(text)] if ("@" in text or "www" in lower or "://" in text) else []
+        skip = [m.span() for m in WEB_ADDRESS.finditer(text)] if any(h in lower for h in _ADDRESS_HINTS) else []
         found = []
         i = 0
         count = len(spans)
@@ -229,7 +229,11 @@ def _key_tokens(form: str) -> list[str]:
     return _WORD.findall(form)
 
 
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+# Web and e-mail addresses, and bare domains: no term is matched inside them.
+WEB_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:gov|org|com|edu|net)\b\S*", re.IGNORECASE
+)
+_ADDRESS_HINTS = ("@", "www", "://", ".gov", ".org", ".com", ".edu", ".net")
 
 
 _PREFIXES = frozenset(

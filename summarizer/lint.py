@@ -6,7 +6,7 @@ import re
 
 import textstat
 
-from summarizer.coverage import is_hard
+from summarizer.coverage import hard_words
 from summarizer.glossary import Glossary
 
 MAX_DEFINITION_GRADE = 7.0
@@ -32,11 +32,8 @@ def lint_glossary(glossary: Glossary) -> list[str]:
             problems.append(f"{where}: definition reads at grade {grade:.1f} (at most {MAX_DEFINITION_GRADE:g})")
         for field_name in ("short", "definition"):
             text = getattr(entry, field_name)
-            covered = [(s, e) for s, e, _ in glossary.find(text)]
-            for match in re.finditer(r"[A-Za-z]{3,}", text):
-                word = match.group()
-                inside = any(s <= match.start() and match.end() <= e for s, e in covered)
-                if not inside and word.lower() not in _own_words(entry) and is_hard(word):
+            for word, explained in hard_words(text, glossary):
+                if not explained and word.lower() not in _own_words(entry):
                     problems.append(f"{where}: {field_name} uses the hard word {word!r}, which no entry explains")
     return problems
 

@@ -32,7 +32,7 @@ from summarizer.model import (
 )
 
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
-NCT_ID = re.compile(r"NCT\d{8}")
+NCT_ID = re.compile(r"NCT[0-9]{8}")  # ASCII digits only: it becomes a folder name and a URL
 
 
 class RecordError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -114,7 +115,10 @@ def _markdown_renderer() -> MarkdownIt:
 _MARKDOWN = _markdown_renderer()
 
 
+@lru_cache(maxsize=8)
 def template_environment(user_templates: Path | None = None) -> Environment:
+    """One Jinja environment per templates folder: it caches compiled templates, so a batch
+    compiles each template once."""
     shipped = FileSystemLoader(str(shipped_folder("templates")))
     loaders = ([FileSystemLoader(str(user_templates))] if user_templates else []) + [
         shipped,
@@ -197,7 +201,13 @@ def _inline_only_fetcher():
     return InlineOnlyFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
-_MARK_KINDS = (("unexplained", "hard word"), ("abbreviations", "abbreviation"), ("symbols", "symbol"), ("passive", "passive voice"))
+# (finding field, CSS class of its <mark>, what it is in words)
+_MARK_KINDS = (
+    ("unexplained", "unexplained", "hard word"),
+    ("abbreviations", "abbreviation", "abbreviation"),
+    ("symbols", "symbol", "symbol"),
+    ("passive", "passive", "passive voice"),
+)
 
 
 def marked_sentence(finding) -> Markup:
@@ -205,16 +215,16 @@ def marked_sentence(finding) -> Markup:
     what it is (for screen readers and for anyone who cannot tell the colours apart)."""
     text = finding.text
     spans: list[tuple[int, int, str, str]] = []
-    for field_name, label in _MARK_KINDS:
+    for field_name, css, label in _MARK_KINDS:
         for piece in getattr(finding, field_name):
             for match in re.finditer(re.escape(piece), text):
                 if not any(s < match.end() and match.start() < e for s, e, _, _ in spans):
-                    spans.append((match.start(), match.end(), field_name.rstrip("s") if field_name != "passive" else "passive", label))
+                    spans.append((match.start(), match.end(), css, label))
     out, position = [], 0
     for start, end, css, label in sorted(spans):
         out.append(escape(text[position:start]))
         out.append(Markup('<mark class="{}">{}<span class="visually-hidden"> ({})</span></mark>').format(
-            "abbreviation" if css == "abbreviation" else css, text[start:end], label))
+            css, text[start:end], label))
         position = end
     out.append(escape(text[position:]))
     return Markup("").join(out)

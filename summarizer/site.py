@@ -56,10 +56,6 @@ def site_file_for(record: Path, named: Path | None = None) -> Path | None:
     return None
 
 
-def is_site_file(path: Path) -> bool:
-    return path.name == "site.yaml" or path.name.endswith(".site.yaml")
-
-
 def load_site(path: Path) -> SiteOverlay:
     source = str(path)
     try:
