@@ -29,7 +29,7 @@ def main() -> None:
         for study in load_studies(path):
             leaflet = pipeline.explain(study)
             text = "\n".join(b for s in extract_sections(pipeline.renderer.html(leaflet)) for b in s.blocks)
-            glossary = pipeline.glossary.with_abbreviations(leaflet.abbreviations)
+            glossary = pipeline.glossary.with_record_terms(leaflet.record_terms)
             started = time.perf_counter()
             glossary.find(text)
             times.append(time.perf_counter() - started)

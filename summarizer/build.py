@@ -262,7 +262,7 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions,
         outputs.append((folder / "embed.html", pipeline.renderer.fragment(leaflet).encode("utf-8")))
     if "pdf" in options.formats:
         outputs.append((folder / "leaflet.pdf", pipeline.renderer.pdf(leaflet, options.page_size)))
-    report = check_html(html, pipeline.glossary.with_abbreviations(leaflet.abbreviations), sentences=True)
+    report = check_html(html, pipeline.glossary.with_record_terms(leaflet.record_terms), sentences=True)
     if "html" in options.formats:
         page = render_report(report, f"{study.nct_id}: {study.brief_title}", options.max_grade or DEFAULT_MAX_GRADE, options.templates)
         outputs.append((folder / "report.html", page.encode("utf-8")))

@@ -153,7 +153,7 @@ def check_command(path, max_grade, as_json, html_out, templates, glossary):
                 leaflet = pipeline.explain(study)
                 reports[study.nct_id] = check_html(
                     pipeline.renderer.html(leaflet),
-                    pipeline.glossary.with_abbreviations(leaflet.abbreviations), sentences=True,
+                    pipeline.glossary.with_record_terms(leaflet.record_terms), sentences=True,
                 )
         else:
             text = path.read_text(encoding="utf-8")
@@ -234,7 +234,7 @@ def glossary_coverage(paths, glossary, half, top, as_json):
     for study in studies:
         leaflet = pipeline.explain(study)
         html = pipeline.renderer.html(leaflet)
-        results.append(study_coverage(study, html, pipeline.glossary.with_abbreviations(leaflet.abbreviations)))
+        results.append(study_coverage(study, html, pipeline.glossary.with_record_terms(leaflet.record_terms)))
     report = CoverageReport(results)
     if as_json:
         click.echo(json.dumps(report.as_dict(top), indent=2))

@@ -13,34 +13,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from functools import lru_cache
-
-from wordfreq import zipf_frequency
-
 from summarizer.check import REFERENCE_SECTIONS, extract_sections
-from summarizer.glossary import WEB_ADDRESS
+from summarizer.glossary import WEB_ADDRESS, is_hard
 from summarizer.model import Study
-from summarizer.resources import shipped_folder
-
-HARD_ZIPF = 3.0
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:['’][a-z]+)?(?![\w-]*\d)")
-
-
-@lru_cache(maxsize=1)
-def everyday_words() -> frozenset[str]:
-    """Words rare in print but plain to a reader ("clots", "wheezing"), kept in
-    ``glossary/everyday-words.txt`` so a reviewer can see and change the list."""
-    path = shipped_folder("glossary") / "everyday-words.txt"
-    if not path.is_file():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
-
-
-@lru_cache(maxsize=65536)
-def is_hard(word: str) -> bool:
-    word = word.lower()
-    return zipf_frequency(word, "en") < HARD_ZIPF and word not in everyday_words()
 
 
 def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:

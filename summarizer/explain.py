@@ -7,11 +7,12 @@ time, where the first use of each term in reading order is known.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from summarizer import __version__
 from summarizer.eligibility import CriteriaGroup, parse_criteria
-from summarizer.glossary import Glossary, GlossaryEntry, defined_abbreviations
+from summarizer.glossary import Glossary, GlossaryEntry, defined_abbreviations, is_hard
 from summarizer.model import Contact, Location, Outcome, Study
 from summarizer.phrases import EnumPhrase, PhraseBook
 from summarizer.site import SiteOverlay
@@ -91,7 +92,8 @@ class Leaflet:
     footer: str
     last_update: str | None
     record_details: list[Fact]
-    abbreviations: dict[str, GlossaryEntry] = field(default_factory=dict)  # short forms the record defines
+    # what the record defines itself: its abbreviations, and names of the treatments it tests
+    record_terms: dict[str, GlossaryEntry] = field(default_factory=dict)
     site: SiteOverlay | None = None  # the site's own details, when a site file is given
     site_version: str | None = None  # "Version 2.1, March 1, 2024" for every page
     version: str = __version__
@@ -176,9 +178,42 @@ def explain_study(
     elif site and site.version:
         leaflet.site_version = site.version
     if glossary is not None:
-        leaflet.abbreviations = defined_abbreviations(record_texts(study), glossary)
+        abbreviations = defined_abbreviations(record_texts(study), glossary)
+        names = treatment_names(study, glossary.with_record_terms(abbreviations), phrases)
+        leaflet.record_terms = {**names, **abbreviations}
     leaflet.warnings = sorted(set(phrases.warnings))
     return leaflet
+
+
+def treatment_names(study: Study, glossary: Glossary, phrases: PhraseBook) -> dict[str, GlossaryEntry]:
+    """Entries for the names of the record's treatments ("GlycoBite", "Phesgo") that no
+    glossary entry explains and that have a hard word in them: they say what kind of thing
+    the record calls it (its intervention type) and where the leaflet describes it."""
+    entries: dict[str, GlossaryEntry] = {}
+    for intervention in study.interventions:
+        key = f"treatment_term_{(intervention.type or 'other').lower()}"
+        kind = phrases.say(key if key in phrases.text else "treatment_term_other")
+        names = [intervention.name, *intervention.other_names]
+        first_words = [name.split()[0] for name in names if len(name.split()) > 1]
+        for name in [*names, *first_words]:
+            name = name.strip(" ,;:")
+            words = re.findall(r"[A-Za-z]{3,}", name)
+            if not words or name in entries or glossary.find(name) or not any(is_hard(w) for w in words):
+                continue
+            if len(name) > 60:
+                continue
+            entries[name] = GlossaryEntry(
+                term=name,
+                short=kind,
+                definition=phrases.say(
+                    "treatment_term_definition",
+                    kind=kind[:1].upper() + kind[1:],
+                    heading=phrases.say("heading_what_happens").rstrip("?"),
+                ),
+                category="treatments and drugs",
+                source="the study record",
+            )
+    return entries
 
 
 def _label(phrase: EnumPhrase | None) -> str | None:

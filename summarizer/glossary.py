@@ -9,9 +9,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from wordfreq import zipf_frequency
 
 # libyaml when PyYAML was built with it: the glossary is thousands of entries
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,6 +33,63 @@ _FIELDS = {"term", "variants", "abbreviations", "short", "definition", "example"
 _REQUIRED = ("term", "short", "definition", "category")
 
 
+HARD_ZIPF = 3.0
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """Words rare in print but plain to a reader ("clots", "wheezing"), kept in
+    ``glossary/everyday-words.txt`` so a reviewer can see and change the list."""
+    path = shipped_folder("glossary") / "everyday-words.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=65536)
+def is_hard(word: str) -> bool:
+    """Rare in everyday English: a Zipf frequency under 3 in ``wordfreq`` (about once in a
+    million words or less), and not on our list of plain everyday words. A form of a common
+    word is not hard: "relaxes", "assessing" and "milder" read as easily as "relax",
+    "assess" and "mild", though each form alone is rarer in print."""
+    word = word.lower()
+    if word in everyday_words():
+        return False
+    return all(zipf_frequency(form, "en") < HARD_ZIPF for form in (word, *_base_forms(word)))
+
+
+_PLAIN_PREFIXES = ("un", "non", "sub", "multi", "under", "over", "self", "post")
+
+
+def _base_forms(word: str) -> tuple[str, ...]:
+    """The words ``word`` may be made from: a regular inflection (plural, -ed, -ing, -er,
+    -est) or a plain prefix on a word ("uncorrected", "substudy", "underweight")."""
+    if len(word) < 5:
+        return ()
+    forms = [word[len(prefix) :] for prefix in _PLAIN_PREFIXES if word.startswith(prefix) and len(word) - len(prefix) >= 4]
+    return tuple(forms) + tuple(f for form in (word, *forms) for f in _inflection_bases(form))
+
+
+def _inflection_bases(word: str) -> list[str]:
+    forms = []
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    elif word.endswith("es"):
+        forms += [word[:-2], word[:-1]]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        forms.append(word[:-1])
+    for ending in ("ed", "er", "est", "ing"):
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            forms += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.append(stem[:-1])  # "numbed" is "numb", "stopping" is "stop"
+            if stem.endswith("i"):
+                forms.append(stem[:-1] + "y")  # "studied" is "study"
+    return forms
+
+
 class GlossaryError(Exception):
     """A glossary file that cannot be used; the message names file, entry and field."""
 
@@ -45,6 +104,11 @@ class GlossaryEntry:
     abbreviations: tuple[str, ...] = ()
     example: str | None = None
     source: str = ""
+
+    @property
+    def is_ending(self) -> bool:
+        """A word ending ("-mab") that names a kind of thing, like the stems of drug names."""
+        return self.term.startswith("-")
 
     @property
     def slug(self) -> str:
@@ -81,6 +145,8 @@ def _entry_from_yaml(item: object, source: str, index: int) -> GlossaryEntry:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise GlossaryError(f"{where}: field {name!r} must be a list of words")
         lists[name] = tuple(v.strip() for v in value)
+    if item["term"].startswith("-") and not re.fullmatch(r"-[a-z]{3,}", item["term"].strip()):
+        raise GlossaryError(f"{where}: field 'term': a word ending is a hyphen and 3 or more lower-case letters (-mab)")
     example = item.get("example")
     if example is not None and not isinstance(example, str):
         raise GlossaryError(f"{where}: field 'example' must be text")
@@ -117,7 +183,11 @@ class Glossary:
         self.entries: tuple[GlossaryEntry, ...] = tuple(sorted(by_term.values(), key=lambda e: e.term.lower()))
         self._by_form: dict[str, GlossaryEntry] = {}
         self._by_abbreviation: dict[str, GlossaryEntry] = {}
+        self._endings: dict[str, GlossaryEntry] = {}
         for entry in self.entries:
+            if entry.is_ending:
+                self._endings[entry.term[1:]] = entry
+                continue
             for form in entry.spoken_forms():
                 self._by_form.setdefault(_normal(form), entry)
             for abbreviation in entry.abbreviations:
@@ -131,6 +201,9 @@ class Glossary:
                 first = tokens[0].lower()
                 self._starts[first] = max(self._starts.get(first, 0), len(tokens))
         self._longest = max(self._starts.values(), default=0)
+        self._ending_tails = {ending[-3:] for ending in self._endings}
+        self._longest_ending = max(map(len, self._endings), default=0)
+        self._by_word_ending: dict[str, GlossaryEntry | None] = {}
 
     @classmethod
     def load(cls, user_folder: Path | None = None) -> Glossary:
@@ -150,13 +223,20 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def with_abbreviations(self, defined: dict[str, GlossaryEntry]) -> Glossary:
-        """This glossary plus abbreviations a record defines itself (they win over ours for
-        that record: "MS" is whatever the record says it is)."""
+    def with_record_terms(self, defined: dict[str, GlossaryEntry]) -> Glossary:
+        """This glossary plus the terms a record defines itself: its abbreviations (they win
+        over ours for that record: "MS" is whatever the record says it is) and the names of
+        the treatments it tests (matched ignoring case, where no entry of ours has the name)."""
         if not defined:
             return self
         extended = copy.copy(self)
-        extended._by_abbreviation = {**self._by_abbreviation, **defined}
+        extended._by_abbreviation = dict(self._by_abbreviation)
+        extended._by_form = dict(self._by_form)
+        for key, entry in defined.items():
+            if _is_short_form(key):
+                extended._by_abbreviation[key] = entry
+            else:
+                extended._by_form.setdefault(_normal(key), entry)
         extended._starts = dict(self._starts)
         for abbreviation in defined:
             tokens = _key_tokens(abbreviation)
@@ -207,11 +287,38 @@ class Glossary:
                     if entry:
                         hit = (start, end, entry, n)
                         break
+            if hit is None and lower[first_end - 3 : first_end] in self._ending_tails:
+                entry = self._entry_by_ending(lower[start:first_end])
+                if entry and not _glued_before(text, start) and not _glued_after(text, first_end):
+                    hit = (start, first_end, entry, 1)
             if hit and not any(s < hit[1] and hit[0] < e for s, e in skip):
                 found.append(hit[:3])
                 i += hit[3]
             else:
                 i += 1
+        return found
+
+
+    def _entry_by_ending(self, word: str) -> GlossaryEntry | None:
+        """An entry for a hard word no entry names, from its ending: "daratumumab" is a
+        "-mab" (a lab-made antibody medicine). The word itself is the term, so "Words to
+        know" lists it with the ending's definition."""
+        if word in self._by_word_ending:
+            return self._by_word_ending[word]
+        found = None
+        if word.isalpha() and is_hard(word):
+            for n in range(min(self._longest_ending, len(word) - 3), 2, -1):
+                ending = self._endings.get(word[-n:])
+                if ending:
+                    found = GlossaryEntry(
+                        term=word,
+                        short=ending.short,
+                        definition=ending.definition,
+                        category=ending.category,
+                        source=ending.source,
+                    )
+                    break
+        self._by_word_ending[word] = found
         return found
 
 

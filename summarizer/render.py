@@ -31,7 +31,7 @@ class TermAnnotator:
     """Explains each glossary term at its first use in one rendered document."""
 
     def __init__(self, glossary: Glossary, defined: dict[str, GlossaryEntry] | None = None):
-        self.glossary = glossary.with_abbreviations(defined or {})
+        self.glossary = glossary.with_record_terms(defined or {})
         self.defined = defined or {}
         self.used: dict[str, GlossaryEntry] = {}
 
@@ -144,7 +144,7 @@ class LeafletRenderer:
         self.env = template_environment(user_templates)
 
     def render(self, leaflet: Leaflet, template: str, **extra) -> str:
-        annotate = TermAnnotator(self.glossary, leaflet.abbreviations)
+        annotate = TermAnnotator(self.glossary, leaflet.record_terms)
 
         def markdown(text: str | None) -> Markup:
             if not text:

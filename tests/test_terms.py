@@ -3,11 +3,13 @@
 import json
 import re
 
+import pytest
+
 from click.testing import CliRunner
 
 from conftest import EXAMPLE, minimal_record
 from summarizer.cli import cli
-from summarizer.glossary import Glossary, defined_abbreviations
+from summarizer.glossary import Glossary, GlossaryError, defined_abbreviations
 from summarizer.load import study_from_record
 
 
@@ -68,7 +70,7 @@ def test_lint_reports_duplicates_long_and_hard_definitions(tmp_path):
 
 
 def test_coverage_lists_unexplained_hard_words(tmp_path):
-    record = minimal_record(descriptionModule={"briefSummary": "We study zorbexitis and hypoxemia in adults."})
+    record = minimal_record(descriptionModule={"briefSummary": "We study zorbexosis and hypoxemia in adults."})
     path = tmp_path / "r.json"
     path.write_text(json.dumps(record))
     result = CliRunner().invoke(cli, ["glossary", "coverage", str(path), "--json"])
@@ -76,10 +78,58 @@ def test_coverage_lists_unexplained_hard_words(tmp_path):
     report = json.loads(result.output)
     assert report["studies"] == 1
     words = [row["word"] for row in report["top_unexplained"]]
-    assert "zorbexitis" in words and "hypoxemia" not in words
+    assert "zorbexosis" in words and "hypoxemia" not in words
     assert 0 < report["share_explained"] < 1
 
 
 def test_coverage_of_the_example(tmp_path):
     result = CliRunner().invoke(cli, ["glossary", "coverage", str(EXAMPLE)])
     assert result.exit_code == 0 and "hard-word uses explained" in result.output
+
+
+def test_a_drug_name_is_explained_by_its_ending(pipeline):
+    # "-mab" is the official ending of antibody medicines: a name no entry has gets its gloss
+    record = minimal_record(descriptionModule={"briefSummary": "We test zorbetamab and plain water. Zorbetamab is new."})
+    html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
+    assert '<dfn class="smz-term">zorbetamab</dfn> <span class="smz-gloss">(a lab-made antibody medicine)</span>' in html
+    assert html.count("(a lab-made antibody medicine)") == 1  # the second use is left alone
+    assert "A medicine made of lab-made antibodies." in html  # in Words to know
+
+
+def test_an_ending_needs_a_hard_word_with_more_before_it(pipeline):
+    glossary = pipeline.glossary
+    assert not glossary.find("cocaine")  # common in English: not a "-caine" medicine name
+    assert not glossary.find("xcaine")  # too little before the ending
+    assert [e.term for _, _, e in glossary.find("We give zorbocaine first.")] == ["zorbocaine"]
+    assert [e.term for _, _, e in glossary.find("pseudo-zorbomab")] == []  # glued to a prefix: not the word
+
+
+def test_an_ending_entry_must_be_a_hyphen_and_letters(tmp_path):
+    (tmp_path / "x.yaml").write_text("- term: -m1\n  short: a thing\n  definition: A thing.\n  category: study design\n")
+    with pytest.raises(GlossaryError, match="word ending"):
+        Glossary.load(tmp_path)
+
+
+def test_the_records_own_treatment_names_are_explained(pipeline):
+    record = minimal_record(
+        armsInterventionsModule={
+            "interventions": [
+                {"name": "Glorbizo snack bar", "type": "DIETARY_SUPPLEMENT", "otherNames": ["Zentrofix"]},
+                {"name": "Placebo", "type": "DRUG"},
+            ]
+        },
+        descriptionModule={"briefSummary": "You eat Glorbizo every day, or Zentrofix."},
+    )
+    leaflet = pipeline.explain(study_from_record(record, "x.json"))
+    assert set(leaflet.record_terms) == {"Glorbizo snack bar", "Zentrofix", "Glorbizo"}
+    assert leaflet.record_terms["Zentrofix"].short == "a dietary supplement used in this study"
+    assert "What happens if you join" in leaflet.record_terms["Zentrofix"].definition
+    html = pipeline.renderer.html(leaflet)
+    assert '<dfn class="smz-term">Glorbizo</dfn> <span class="smz-gloss">(a dietary supplement used in this study)</span>' in html
+
+
+def test_forms_of_common_words_are_not_hard():
+    from summarizer.glossary import is_hard
+
+    assert not is_hard("relaxes") and not is_hard("assessing") and not is_hard("uncomplicated")
+    assert is_hard("oxaliplatin") and is_hard("reflux") and is_hard("resection") and is_hard("nonsquamous")
