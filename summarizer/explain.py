@@ -27,6 +27,7 @@ class Fact:
     text: str
     more: tuple[str, ...] = ()  # further sentences of the same fact
     says: str | None = None  # terms this fixed sentence already explains (an enum label)
+    is_name: bool = False  # names of places: shown as written, no glosses ("... Cancer Center")
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def _key_facts(study: Study, phrases: PhraseBook, status: EnumPhrase | None, pha
         facts.append(Fact(phrases.say("label_how_long"), timing[0], tuple(timing[1:])))
     places = _places(study, phrases)
     if places:
-        facts.append(Fact(phrases.say("label_where"), places))
+        facts.append(Fact(phrases.say("label_where"), places, is_name=True))
     return facts
 
 
