@@ -1,9 +1,10 @@
 """How well the glossary explains the leaflets: hard words found, and those no entry explains.
 
 A hard word is a word of letters (three or more) that is rare in everyday English: a Zipf
-frequency under 3 in ``wordfreq`` (about once in a million words or less). Names of the record's
-own people, places and organisations are left out, and so are codes with digits ("MK-3475"),
-which are not words a glossary can explain.
+frequency under 3 in ``wordfreq`` (about once in a million words or less), and not a regular
+form of a common word ("relaxes", "uncomplicated": see ``glossary.is_hard``). Names of the record's
+own people, places and organisations are left out, and so are codes with digits ("MK-3475") or
+Roman numerals ("stage IIIA"), which are not words a glossary can explain.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from summarizer.model import Study
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:['’][a-z]+)?(?![\w-]*\d)")
 
 
+# "stage IIIA", "grade IIb", "type IIa": a Roman numeral and a letter is a code, like "MK-3475"
+_STAGE_CODE = re.compile(r"(?:I{1,3}|IV|VI{0,3})[A-Ea-e]")
+
+
 def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:
     """Each hard word of ``text`` (a possessive "'s" dropped) and whether a glossary entry
     explains it there. Words inside web and e-mail addresses are passed over."""
@@ -28,6 +33,8 @@ def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:
         if any(s <= match.start() < e for s, e in addresses):
             continue
         word = re.sub(r"['’]s$", "", match.group())
+        if _STAGE_CODE.fullmatch(word):
+            continue
         if is_hard(word):
             yield word, any(s <= match.start() and match.end() <= e for s, e in explained)
 

@@ -133,3 +133,10 @@ def test_forms_of_common_words_are_not_hard():
 
     assert not is_hard("relaxes") and not is_hard("assessing") and not is_hard("uncomplicated")
     assert is_hard("oxaliplatin") and is_hard("reflux") and is_hard("resection") and is_hard("nonsquamous")
+
+
+def test_stage_codes_are_not_hard_words(pipeline):
+    from summarizer.coverage import hard_words
+
+    words = [w for w, _ in hard_words("Stage IIIA or IIb disease, or zorbexosis.", pipeline.glossary)]
+    assert words == ["zorbexosis"]
