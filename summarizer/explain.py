@@ -31,6 +31,14 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """A sentence, and the list it introduces when it has one ("This study is about:")."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Treatment:
     name: str
     kind: str | None
@@ -72,7 +80,7 @@ class Leaflet:
     acronym: str | None
     status: EnumPhrase | None
     key_facts: list[Fact]
-    about: list[str]
+    about: list[Paragraph]
     design: list[EnumPhrase]
     summary_markdown: str | None
     details_markdown: str | None
@@ -267,17 +275,27 @@ def _places(study: Study, phrases: PhraseBook) -> str | None:
     return phrases.say("many_places", count=len(locations), countries=_join_words(countries) or "?")
 
 
-def _about(study: Study, phrases: PhraseBook) -> list[str]:
-    sentences = []
+def _about(study: Study, phrases: PhraseBook) -> list[Paragraph]:
+    paragraphs = []
     if study.conditions:
-        sentences.append(phrases.say("about_conditions", conditions=_join_words(list(study.conditions))))
+        paragraphs.append(_sentence_or_list(phrases, "about_conditions", "conditions", list(study.conditions)))
     if study.interventions:
-        sentences.append(phrases.say("about_tests", treatments=_join_words([i.name for i in study.interventions])))
+        paragraphs.append(_sentence_or_list(phrases, "about_tests", "treatments", [i.name for i in study.interventions]))
     design = study.design
     purpose = phrases.enum("primaryPurpose", design.primary_purpose)
     if purpose and purpose.sentence:
-        sentences.append(purpose.sentence)
-    return sentences
+        paragraphs.append(Paragraph(purpose.sentence))
+    return paragraphs
+
+
+# three or more names read better as a list than as one long sentence (plain-language.md)
+LIST_FROM = 3
+
+
+def _sentence_or_list(phrases: PhraseBook, key: str, name: str, items: list[str]) -> Paragraph:
+    if len(items) >= LIST_FROM:
+        return Paragraph(phrases.say(f"{key}_list"), tuple(items))
+    return Paragraph(phrases.say(key, **{name: _join_words(items)}))
 
 
 def _design_sentences(study: Study, phrases: PhraseBook) -> list[EnumPhrase]:

@@ -171,3 +171,11 @@ def test_user_template_extends_the_shipped_one(tmp_path, example_study):
     pipeline = LeafletPipeline(templates=tmp_path)
     html = pipeline.renderer.html(pipeline.explain(example_study))
     assert '<p class="site-banner">Our hospital</p>' in html and 'id="who-can-join"' in html
+
+
+def test_three_or_more_conditions_are_a_list(pipeline):
+    record = minimal_record(conditionsModule={"conditions": ["Asthma", "Anemia", "Gout"]})
+    html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
+    assert "<p>This study is about:</p>\n<ul><li>" in html
+    two = minimal_record(conditionsModule={"conditions": ["Asthma", "Gout"]})
+    assert "This study is about" in pipeline.renderer.html(pipeline.explain(study_from_record(two, "x.json")))
