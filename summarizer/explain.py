@@ -28,6 +28,7 @@ class Fact:
     more: tuple[str, ...] = ()  # further sentences of the same fact
     says: str | None = None  # terms this fixed sentence already explains (an enum label)
     is_name: bool = False  # names of places: shown as written, no glosses ("... Cancer Center")
+    items: tuple[str, ...] = ()  # three or more names, shown as a list after the text
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Leaflet:
     secondary_outcomes: list[Outcome]
     risks: list[str]
     choice: list[str]
-    run_by: list[str]
+    run_by: list[Paragraph]
     officials: list[str]
     contacts: list[ContactLine]
     sites: list[Site]
@@ -238,7 +239,10 @@ def _key_facts(study: Study, phrases: PhraseBook, status: EnumPhrase | None, pha
         facts.append(Fact(phrases.say("label_status"), status.sentence or status.label, tuple(more)))
     names = [i.name for i in study.interventions]
     if names:
-        facts.append(Fact(phrases.say("label_tests"), _join_words(names) + "."))
+        if len(names) >= LIST_FROM:
+            facts.append(Fact(phrases.say("label_tests"), "", items=tuple(names)))
+        else:
+            facts.append(Fact(phrases.say("label_tests"), _join_words(names) + "."))
     if phases:
         facts.append(Fact(phrases.say("label_phase"), " ".join(p.sentence or p.label for p in phases), says=" ".join(p.label for p in phases)))
     count = study.design.enrollment_count
@@ -386,12 +390,12 @@ def _risks(study: Study, phrases: PhraseBook, phases: list[EnumPhrase]) -> list[
     return risks
 
 
-def _run_by(study: Study, phrases: PhraseBook) -> list[str]:
+def _run_by(study: Study, phrases: PhraseBook) -> list[Paragraph]:
     lines = []
     if study.lead_sponsor:
-        lines.append(phrases.say("run_by", sponsor=study.lead_sponsor.name))
+        lines.append(Paragraph(phrases.say("run_by", sponsor=study.lead_sponsor.name)))
     if study.collaborators:
-        lines.append(phrases.say("works_with", names=_join_words([c.name for c in study.collaborators])))
+        lines.append(_sentence_or_list(phrases, "works_with", "names", [c.name for c in study.collaborators]))
     return lines
 
 

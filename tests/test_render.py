@@ -179,3 +179,16 @@ def test_three_or_more_conditions_are_a_list(pipeline):
     assert "<p>This study is about:</p>\n<ul><li>" in html
     two = minimal_record(conditionsModule={"conditions": ["Asthma", "Gout"]})
     assert "This study is about" in pipeline.renderer.html(pipeline.explain(study_from_record(two, "x.json")))
+
+
+def test_three_or_more_treatments_and_partners_are_lists(pipeline):
+    record = minimal_record(
+        armsInterventionsModule={"interventions": [{"name": n, "type": "DRUG"} for n in ("Aspirin", "Placebo", "Water")]},
+        sponsorCollaboratorsModule={
+            "leadSponsor": {"name": "Alpha Org"},
+            "collaborators": [{"name": "Beta Org"}, {"name": "Gamma Org"}, {"name": "Delta Org"}],
+        },
+    )
+    html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
+    assert "<dt>What it tests</dt><dd><ul><li>" in html
+    assert "<p>It works with:</p>\n<ul><li>Beta Org</li><li>Gamma Org</li><li>Delta Org</li></ul>" in html
