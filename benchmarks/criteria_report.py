@@ -12,11 +12,15 @@ from pathlib import Path
 
 from summarizer.build import LeafletPipeline
 from summarizer.check import check_html, check_text
-from summarizer.eligibility import parse_criteria, units_in
+from summarizer.eligibility import fact_text, parse_criteria, units_kept
 from summarizer.load import find_record_files, load_studies
 from summarizer.plain_text import NEGATIONS, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def units_kept_in(criterion) -> bool:
+    return bool(units_kept(criterion.text, criterion.plain))
 
 
 def main() -> None:
@@ -37,11 +41,12 @@ def main() -> None:
                     if criterion.rule:
                         rewritten += 1
                         rules[criterion.rule] += 1
-                    wanted, have = numbers_in(criterion.text), numbers_in(criterion.plain)
+                    # a list number the record wrote twice, or "one (1)", is not two facts
+                    wanted, have = numbers_in(fact_text(criterion.text)), numbers_in(criterion.plain)
                     numbers_total += len(wanted)
                     numbers_kept += sum(min(wanted.count(n), have.count(n)) for n in set(wanted))
                     negations_kept += len(NEGATIONS.findall(criterion.plain)) >= len(NEGATIONS.findall(criterion.text))
-                    units_kept += all(u in criterion.plain for u in units_in(criterion.text))
+                    units_kept += units_kept_in(criterion)
             report = check_html(pipeline.renderer.html(pipeline.explain(study)))
             plain = report.sections["who-can-join"].flesch_kincaid_grade
             record = check_text(text).flesch_kincaid_grade
