@@ -126,7 +126,11 @@ def _everyday_words() -> list[tuple[re.Pattern, str]]:
     path = shipped_folder("templates") / "plain-words.yaml"
     pairs = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     ordered = sorted((pairs or {}).items(), key=lambda item: -len(item[0]))  # longest phrase first
-    return [(re.compile(r"\b" + re.escape(formal) + r"\b", re.I), plain) for formal, plain in ordered]
+    # not part of a hyphened word ("non-participants") or a plural possessive ("participants'")
+    return [
+        (re.compile(r"(?<!-)\b" + re.escape(formal) + r"\b(?!-)" + (r"(?!['’])" if formal.endswith("s") else ""), re.I), plain)
+        for formal, plain in ordered
+    ]
 
 
 def everyday_words(text: str) -> str:
