@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.plain_text import NEGATIONS, everyday_words, numbers_in, plain_symbols, unescape_markdown
+from summarizer.plain_text import NEGATIONS, EverydayWords, everyday_words, numbers_in, plain_symbols, unescape_markdown
 
 
 @dataclass
@@ -60,9 +60,10 @@ def _heading_kind(line: str) -> str | None:
     return "other"
 
 
-def parse_criteria(markdown: str | None, glossary=None) -> list[CriteriaGroup]:
+def parse_criteria(markdown: str | None, glossary=None, words: EverydayWords | None = None) -> list[CriteriaGroup]:
     """Split criteria text into groups of (possibly nested) criteria, in record order.
-    With a glossary, criteria that start with a disease or procedure can be rewritten too."""
+    With a glossary, criteria that start with a disease or procedure can be rewritten too;
+    ``words`` is the everyday-words table (a user's, or the shipped one)."""
     if not markdown:
         return []
     groups: list[CriteriaGroup] = [CriteriaGroup("other", None)]
@@ -97,7 +98,7 @@ def parse_criteria(markdown: str | None, glossary=None) -> list[CriteriaGroup]:
     groups = [g for g in groups if g.criteria or g.heading]
     for group in groups:
         for criterion in group.walk():
-            _rewrite_in_place(criterion, group.kind, top_level=criterion in group.criteria, glossary=glossary)
+            _rewrite_in_place(criterion, group.kind, top_level=criterion in group.criteria, glossary=glossary, words=words)
     return groups
 
 
@@ -448,7 +449,7 @@ def _apply(pattern: re.Pattern, replacement, core: str) -> str | None:
     return pattern.sub(replacement, core, count=1)
 
 
-def rewrite_criterion(text: str, kind: str, glossary=None) -> tuple[str, str | None]:
+def rewrite_criterion(text: str, kind: str, glossary=None, words: EverydayWords | None = None) -> tuple[str, str | None]:
     """The plain form of one criterion and the name of the rule used (None: kept as written)."""
     source = fact_text(text)
     if _SUBHEADING.match(source.strip()):
@@ -459,14 +460,14 @@ def rewrite_criterion(text: str, kind: str, glossary=None) -> tuple[str, str | N
         expanded = _apply(pattern, replacement, core)
         if expanded is None:
             continue
-        plain = _finish(expanded)
+        plain = _finish(expanded, words)
         if _keeps_facts(source, plain):
             return _sentence(plain), name
     for name, make in (("lab value", _lab_value), ("starts with a term", lambda c: _starts_with_term(c, glossary)),
                        ("bare condition", lambda c: _bare_condition(c) if glossary is not None else None)):
         made = make(core)
         if made:
-            plain = _finish(made)
+            plain = _finish(made, words)
             if _keeps_facts(source, plain):
                 return _sentence(plain), name
     return plain_symbols(text), None
@@ -480,7 +481,7 @@ _MORE_THAN = re.compile(r"(?<![<>=-])\s*(?P<op>[<>])\s*(?P<n>\d[\d.,]*)\s+(?P<wo
 _AMOUNT_UNITS = re.compile(r"(?:mg|g|kg|mcg|µg|ml|mL|l|L|units|IU|cm|mm|lbs|pounds|kilograms|grams|milligrams|cigarettes)$")
 
 
-def _finish(expanded: str) -> str:
+def _finish(expanded: str, words: EverydayWords | None = None) -> str:
     """A rule's words made plain: limits said the everyday way, everyday words, symbols in words."""
     text = _MEASURE_BEFORE.sub(lambda m: m.group("word") + " of " + m.group("op"), expanded)
     text = _BOTH_LIMITS.sub(_both_limits, text)
@@ -490,7 +491,7 @@ def _finish(expanded: str) -> str:
         text = _NURSING.sub("breastfeeding", text)
     # "have received X" is not "have got X": "received" stays after have/has/had/been
     text = _RECEIVED_PERFECT.sub(lambda m: m.group()[: -len("received")] + "\x00rcvd\x00", text)
-    text = _everyday(text).replace("\x00rcvd\x00", "received")
+    text = _everyday(text, words).replace("\x00rcvd\x00", "received")
     return plain_symbols(text).rstrip(" ;,；")
 
 
@@ -625,10 +626,10 @@ def _expand(match: re.Match, replacement: str, groups: dict[str, str]) -> str:
     return re.sub(r"\\g<(\w+)>", lambda m: groups.get(m.group(1), ""), replacement)
 
 
-def _everyday(text: str) -> str:
+def _everyday(text: str, words: EverydayWords | None = None) -> str:
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
-    return everyday_words(text)
+    return everyday_words(text, words)
 
 
 def _sentence(text: str) -> str:
@@ -668,11 +669,11 @@ def _keeps_facts(original: str, plain: str) -> bool:
     return len(NEGATIONS.findall(plain)) >= len(NEGATIONS.findall(original))
 
 
-def _rewrite_in_place(criterion: EligibilityCriterion, kind: str, top_level: bool, glossary=None) -> None:
+def _rewrite_in_place(criterion: EligibilityCriterion, kind: str, top_level: bool, glossary=None, words: EverydayWords | None = None) -> None:
     if criterion.is_note or not top_level or kind == "other":
         criterion.plain = plain_symbols(criterion.text)
         return
-    criterion.plain, criterion.rule = rewrite_criterion(criterion.text, kind, glossary)
+    criterion.plain, criterion.rule = rewrite_criterion(criterion.text, kind, glossary, words)
     if criterion.rule:  # a criterion no rule fits keeps its words and its sentences
         criterion.plain = split_long(criterion.plain)
 

@@ -142,7 +142,7 @@ def explain_study(
     status = phrases.enum("overallStatus", study.overall_status)
     phases = [p for p in (phrases.enum("phase", v) for v in design.phases) if p]
     key_facts = _key_facts(study, phrases, status, phases)
-    criteria = parse_criteria(study.eligibility.criteria, glossary)
+    criteria = parse_criteria(study.eligibility.criteria, glossary, phrases.everyday)
     leaflet = Leaflet(
         study=study,
         title=study.brief_title,
@@ -329,7 +329,7 @@ def _treatment(intervention, phrases: PhraseBook) -> Treatment:
         name=intervention.name,
         kind=kind.label if kind else None,
         other_names=intervention.other_names,
-        description=plain_dose(intervention.description) if intervention.description else None,
+        description=plain_dose(intervention.description, phrases.everyday) if intervention.description else None,
     )
 
 
@@ -343,7 +343,7 @@ def _groups(study: Study, phrases: PhraseBook) -> list[StudyGroup]:
             StudyGroup(
                 label=arm.label,
                 kind=phrases.enum("armGroupType", arm.type),
-                description=plain_dose(arm.description) if arm.description else None,
+                description=plain_dose(arm.description, phrases.everyday) if arm.description else None,
                 treatments=treatments,
             )
         )

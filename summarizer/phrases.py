@@ -1,6 +1,7 @@
 """The fixed words of a leaflet: plain phrases for every enum value (``templates/enums.yaml``)
 and the fixed template sentences (``templates/text.yaml``). A user's templates folder may hold
-its own copy of either file; its keys replace the shipped ones one by one."""
+its own copy of either file; its keys replace the shipped ones one by one. The book also carries
+the everyday-words table (``templates/plain-words.yaml``), overridable the same way."""
 
 from __future__ import annotations
 
@@ -42,9 +43,10 @@ def _read_yaml(path: Path) -> dict:
 
 
 class PhraseBook:
-    def __init__(self, enums: dict, text: dict):
+    def __init__(self, enums: dict, text: dict, everyday=None):
         self.enums = enums
         self.text = text
+        self.everyday = everyday  # the everyday-words table (plain_text.EverydayWords)
         self.warnings: list[str] = []
 
     @classmethod
@@ -58,7 +60,9 @@ class PhraseBook:
                     enums.setdefault(field, {}).update(values or {})
             if (folder / "text.yaml").is_file():
                 text.update(_read_yaml(folder / "text.yaml"))
-        return cls(enums, text)
+        from summarizer.plain_text import EverydayWords  # plain_text raises our PhraseError
+
+        return cls(enums, text, EverydayWords.load(user_templates))
 
     def enum(self, field: str, value: str | None) -> EnumPhrase | None:
         """The plain phrase for a value; an unknown value is shown as written, with a warning."""

@@ -7,10 +7,12 @@ words, registry dates and ages are said the way people say them. Nothing here dr
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from functools import lru_cache
 
 import yaml
 
+from summarizer.phrases import PhraseError
 from summarizer.resources import shipped_folder
 
 _MONTHS = (
@@ -69,10 +71,10 @@ _PER_KG = re.compile(r"\s*/\s*kg\b(?:\s+(?:of\s+)?body\s*weight)?", re.I)
 _INTRAVENOUSLY = re.compile(r"\b(?:intravenously|by IV|IV infusion|i\.v\.)(?=[\s.,;]|$)", re.I)
 
 
-def plain_dose(text: str) -> str:
+def plain_dose(text: str, words: EverydayWords | None = None) -> str:
     """Doses in words: "0.5-1 million MSC/Kg intravenously" ->
     "0.5 to 1 million MSC for each kilogram of body weight, given into a vein"."""
-    text = everyday_words(plain_symbols(text))
+    text = everyday_words(plain_symbols(text), words)
     text = _PER_KG.sub(" for each kilogram of body weight", text)
     return _INTRAVENOUSLY.sub(", given into a vein", text).replace(" ,", ",").replace(",,", ",")
 
@@ -121,20 +123,54 @@ def age_range(minimum: str | None, maximum: str | None) -> str | None:
     return None
 
 
+class EverydayWords:
+    """Formal words and the everyday words we say instead (``templates/plain-words.yaml``).
+    A user's templates folder may hold its own ``plain-words.yaml``: its pairs are added to the
+    shipped ones, and a formal word it lists replaces the shipped pair (map a word to itself to
+    keep it as written)."""
+
+    def __init__(self, pairs: dict[str, str]):
+        ordered = sorted(pairs.items(), key=lambda item: -len(item[0]))  # longest phrase first
+        # not part of a hyphened word ("non-participants") or a plural possessive ("participants'")
+        self._patterns = [
+            (re.compile(r"(?<!-)\b" + re.escape(formal) + r"\b(?!-)" + (r"(?!['’])" if formal.endswith("s") else ""), re.I), plain)
+            for formal, plain in ordered
+            if formal.lower() != plain.lower()
+        ]
+
+    @classmethod
+    def load(cls, user_templates: Path | None = None) -> EverydayWords:
+        # the shipped table is read once; a user's folder is read again each time (--watch)
+        return _shipped_everyday_words() if user_templates is None else _read_everyday_words(user_templates)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with formal words said the everyday way; a capital stays a capital."""
+        for pattern, plain in self._patterns:
+            text = pattern.sub(lambda m: plain[0].upper() + plain[1:] if m.group()[0].isupper() else plain, text)
+        return text
+
+
 @lru_cache(maxsize=1)
-def _everyday_words() -> list[tuple[re.Pattern, str]]:
-    path = shipped_folder("templates") / "plain-words.yaml"
-    pairs = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    ordered = sorted((pairs or {}).items(), key=lambda item: -len(item[0]))  # longest phrase first
-    # not part of a hyphened word ("non-participants") or a plural possessive ("participants'")
-    return [
-        (re.compile(r"(?<!-)\b" + re.escape(formal) + r"\b(?!-)" + (r"(?!['’])" if formal.endswith("s") else ""), re.I), plain)
-        for formal, plain in ordered
-    ]
+def _shipped_everyday_words() -> EverydayWords:
+    return _read_everyday_words(None)
 
 
-def everyday_words(text: str) -> str:
-    """Formal words said the everyday way (templates/plain-words.yaml); a capital stays a capital."""
-    for pattern, plain in _everyday_words():
-        text = pattern.sub(lambda m: plain[0].upper() + plain[1:] if m.group()[0].isupper() else plain, text)
-    return text
+def _read_everyday_words(user_templates: Path | None) -> EverydayWords:
+    pairs: dict[str, str] = {}
+    for folder in [shipped_folder("templates")] + ([Path(user_templates)] if user_templates else []):
+        path = folder / "plain-words.yaml"
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise PhraseError(f"{path}: cannot read ({error.__class__.__name__})") from None
+        if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in data.items()):
+            raise PhraseError(f"{path}: expected lines 'formal words: everyday words'")
+        pairs.update({k.lower(): v for k, v in data.items()})
+    return EverydayWords(pairs)
+
+
+def everyday_words(text: str, words: EverydayWords | None = None) -> str:
+    """Formal words said the everyday way, with ``words`` (a user's table) or the shipped table."""
+    return (words or EverydayWords.load())(text)

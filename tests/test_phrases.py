@@ -87,3 +87,28 @@ def test_fixed_template_sentences_are_grade_6_or_below(phrases):
         if grade > MAX_FIXED_GRADE:
             too_hard.append(f"{where} (grade {grade}): {text}")
     assert not too_hard, "\n".join(too_hard)
+
+
+def test_a_users_everyday_words_add_to_and_replace_the_shipped_ones(tmp_path):
+    from summarizer.build import LeafletPipeline
+    from summarizer.load import study_from_record
+
+    from conftest import minimal_record
+
+    (tmp_path / "plain-words.yaml").write_text("zorbify: mix\ncurrently: currently\n")
+    record = minimal_record(
+        eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n\n* Currently able to zorbify 2 liquids", "sex": "ALL"}
+    )
+    study = study_from_record(record, "x.json")
+    ours = LeafletPipeline(templates=tmp_path).explain(study)
+    shipped = LeafletPipeline().explain(study)
+    assert ours.criteria[0].criteria[0].plain == "are currently able to mix 2 liquids."
+    assert shipped.criteria[0].criteria[0].plain == "are now able to zorbify 2 liquids."
+
+
+def test_a_bad_everyday_words_file_is_one_clear_error(tmp_path):
+    from summarizer.phrases import PhraseBook, PhraseError
+
+    (tmp_path / "plain-words.yaml").write_text("- a list\n")
+    with pytest.raises(PhraseError, match="plain-words.yaml"):
+        PhraseBook.load(tmp_path)
