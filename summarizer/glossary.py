@@ -307,9 +307,11 @@ class Glossary:
             return self._by_word_ending[word]
         found = None
         if word.isalpha() and is_hard(word):
-            for n in range(min(self._longest_ending, len(word) - 3), 2, -1):
+            for n in range(min(self._longest_ending, len(word) - 2), 2, -1):
                 ending = self._endings.get(word[-n:])
-                if ending:
+                # a drug name has a part of its own before the ending: 2 letters before a long
+                # ending ("lo-sartan"), 3 before a short one ("ate-nolol" but not "x-caine")
+                if ending and len(word) - n >= (2 if n >= 5 else 3):
                     found = GlossaryEntry(
                         term=word,
                         short=ending.short,
