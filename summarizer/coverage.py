@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from summarizer.check import REFERENCE_SECTIONS, extract_sections
-from summarizer.glossary import WEB_ADDRESS, is_hard
+from summarizer.glossary import is_hard, web_addresses
 from summarizer.model import Study
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:['’][a-z]+)?(?![\w-]*\d)")
 
@@ -28,7 +28,7 @@ def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:
     """Each hard word of ``text`` (a possessive "'s" dropped) and whether a glossary entry
     explains it there. Words inside web and e-mail addresses are passed over."""
     explained = [(s, e) for s, e, _ in glossary.find(text)]
-    addresses = [m.span() for m in WEB_ADDRESS.finditer(text)]
+    addresses = web_addresses(text)
     for match in _WORD.finditer(text):
         if any(s <= match.start() < e for s, e in addresses):
             continue

@@ -262,7 +262,7 @@ class Glossary:
         if not spans or not self._longest:
             return []
         lower = text.lower()
-        skip = [m.span() for m in WEB_ADDRESS.finditer(text)] if any(h in lower for h in _ADDRESS_HINTS) else []
+        skip = web_addresses(text, lower)
         found = []
         i = 0
         count = len(spans)
@@ -281,10 +281,8 @@ class Glossary:
                     keys.append(keys[-1] + separator + lower[spans[j][0] : spans[j][1]])
                 for n in range(len(keys), 0, -1):
                     end = spans[i + n - 1][1]
-                    if _glued_after(text, end):
-                        continue
                     entry = self._by_abbreviation.get(text[start:end]) or self._by_form.get(keys[n - 1])
-                    if entry:
+                    if entry and not _glued_after(text, end):
                         hit = (start, end, entry, n)
                         break
             if hit is None and lower[first_end - 3 : first_end] in self._ending_tails:
@@ -343,6 +341,26 @@ WEB_ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:gov|org|com|edu|net)\b\S*", re.IGNORECASE
 )
 _ADDRESS_HINTS = ("@", "www", "://", ".gov", ".org", ".com", ".edu", ".net")
+_SPACE = re.compile(r"\s")
+
+
+def web_addresses(text: str, lower: str | None = None) -> list[tuple[int, int]]:
+    """Spans of ``WEB_ADDRESS`` in ``text``. The pattern is tried only on the run of non-space
+    characters around each hint ("@", "www", ".org"...): run over a whole leaflet it tries
+    every word, which cost more than finding the terms."""
+    lower = lower if lower is not None else text.lower()
+    runs = set()
+    for hint in _ADDRESS_HINTS:
+        at = lower.find(hint)
+        while at != -1:
+            start = at
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            space = _SPACE.search(text, at)
+            runs.add((start, space.start() if space else len(text)))
+            at = lower.find(hint, at + len(hint))
+    spans = {m.span() for start, end in runs for m in WEB_ADDRESS.finditer(text, start, end)}
+    return sorted(spans)
 
 
 _PREFIXES = frozenset(

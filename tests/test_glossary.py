@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from summarizer.glossary import Glossary, GlossaryEntry, GlossaryError, read_glossary_file
 
@@ -109,3 +111,10 @@ def test_a_prefix_joined_by_a_hyphen_changes_the_word(glossary):
     assert "squamous" not in [w for w, _ in _find(glossary, "semi-squamous cancer")]
     assert _find(glossary, "squamous cancer")[0][0] == "squamous"
     assert "creatinine" in [term for _, term in _find(glossary, "microalbumin/creatinine ratio")]  # a slash is not glue
+
+
+@given(st.text(alphabet="ab.@:/-_w +\nogvcmnetsh1", max_size=80))
+def test_web_addresses_are_found_as_the_pattern_finds_them(text):
+    from summarizer.glossary import WEB_ADDRESS, web_addresses
+
+    assert web_addresses(text) == [m.span() for m in WEB_ADDRESS.finditer(text)]
