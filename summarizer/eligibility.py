@@ -736,3 +736,49 @@ def _base_verb(stem: str) -> str:
     if stem.endswith(("iv", "ak", "at", "ar", "ov", "ur", "os", "us", "ag")):
         return stem + "e"
     return stem
+
+
+_EXAMPLE_LIST = re.compile(
+    r"^(?P<lead>.+?\b(?:including but not limited to|such as|for example,?|e\.g\.,?|including))\s+(?P<items>[^.;:]+?)\.?$",
+    re.I | re.S,
+)
+LIST_ITEMS_FROM = 3  # three or more examples read better as a list (plain-language.md)
+_LIST_ITEM_WORDS = 10
+
+
+def example_list(plain: str) -> tuple[str, tuple[str, ...]]:
+    """A criterion ending in three or more short examples, split into its lead and the examples:
+    "have an infection such as HIV, hepatitis B, or hepatitis C." -> ("have an infection such
+    as:", ("HIV", "hepatitis B", "hepatitis C")). The words are the same; only "or" or "and"
+    before the last example goes, as every example is one of a kind. Anything else: (plain, ())."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", plain.strip())
+    match = _EXAMPLE_LIST.match(sentences[-1])
+    if not match:
+        return plain, ()
+    if match["lead"].count("(") != match["lead"].count(")"):
+        return plain, ()  # the marker is inside brackets: "(e.g., ...)"
+    items = _top_level_parts(match["items"])
+    if len(items) >= 2:
+        # "A, B or C" and "A, B and C": the last word joins the list, not the example
+        last = re.split(r"\s+(?:or|and)\s+", items[-1])
+        if len(last) == 2 and all(last):
+            items = items[:-1] + last
+    items = [re.sub(r"^(?:or|and)\s+", "", item.strip()) for item in items]
+    if len(items) < LIST_ITEMS_FROM or any(not item or len(item.split()) > _LIST_ITEM_WORDS for item in items):
+        return plain, ()
+    lead = match["lead"].rstrip(" ,") + ":"
+    return " ".join([*sentences[:-1], lead]), tuple(items)
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """``text`` split at commas outside brackets."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts

@@ -1,3 +1,4 @@
+import re
 import json
 
 import pytest
@@ -5,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import requires_shared, shared_records
-from summarizer.eligibility import count_criteria, fact_text, parse_criteria, rewrite_criterion, units_kept
+from summarizer.eligibility import count_criteria, example_list, fact_text, parse_criteria, rewrite_criterion, units_kept
 from summarizer.plain_text import NEGATIONS, numbers_in, unescape_markdown
 
 
@@ -273,3 +274,40 @@ def test_long_sentences_split_where_the_parts_stand_alone(plain, split):
     from summarizer.eligibility import split_long
 
     assert split_long(plain) == split
+
+
+@pytest.mark.parametrize(
+    "plain, lead, items",
+    [
+        ("have an infection such as HIV, hepatitis B, or hepatitis C.", "have an infection such as:", ("HIV", "hepatitis B", "hepatitis C")),
+        ("have heart disease, for example heart attack, angina or heart failure.", "have heart disease, for example:",
+         ("heart attack", "angina", "heart failure")),
+        ("take drugs such as aspirin, heart and lung pills, or salt.", "take drugs such as:", ("aspirin", "heart and lung pills", "salt")),
+        ("had surgery. Have cancer including but not limited to lung, breast, colon.", "had surgery. Have cancer including but not limited to:",
+         ("lung", "breast", "colon")),
+    ],
+)
+def test_three_or_more_examples_become_a_list(plain, lead, items):
+    assert example_list(plain) == (lead, items)
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "have heart and lung disease such as asthma and COPD.",  # two examples
+        "have conditions (e.g., a, b) such as x, y, z.",  # the first marker is inside brackets
+        "have HIV, hepatitis B, or hepatitis C.",  # a list, but not of examples: "or" matters
+        "have a disease such as one with a very long name that goes on and on and on for ever, B, C.",
+    ],
+)
+def test_other_criteria_are_not_split(plain):
+    assert example_list(plain) == (plain, ())
+
+
+@given(st.text(max_size=120))
+def test_an_example_list_keeps_every_word_but_the_last_joining_word(plain):
+    lead, items = example_list(plain)
+    if items:
+        words = lambda text: re.findall(r"\w+", text)
+        rest = [w for w in words(plain) if w not in ("or", "and")]
+        assert [w for w in words(lead + " " + " ".join(items)) if w not in ("or", "and")] == rest
