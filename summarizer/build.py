@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from summarizer import __version__
 from summarizer.changes import changes_entry, compare_facts, study_facts
-from summarizer.check import ReadingReport, check_html, check_text
+from summarizer.check import ReadingReport, RecordGlossary, check_html, check_text, trim_memories, warm_up
 from summarizer.explain import Leaflet, explain_study
 from summarizer.glossary import Glossary
 from summarizer.load import RecordError, find_record_files, load_studies
@@ -54,10 +56,26 @@ class StudyResult:
     nct_id: str
     source: str
     files: list[Path]
-    report: ReadingReport
+    report: ReadingReport  # in BuildResult.built, only the read-through figures are kept
     warnings: list[str]
     record_hash: str = ""
     site_digest: str | None = None
+
+    def slim(self) -> StudyResult:
+        """What a long batch keeps of a built study: names, files and the read-through figures.
+        Everything else is in the study's report.json."""
+        level = dataclasses.replace(self.report.read_through, long_sentences=())
+        return dataclasses.replace(self, report=ReadingReport(level, {}, {}))
+
+
+@dataclass(frozen=True)
+class _Task:
+    """Studies of one record file to build: the file is read again where they are built, so a
+    batch never holds more than the records being built at the moment."""
+
+    path: Path
+    studies: tuple[tuple[int, str], ...]  # (position in the file, NCT ID)
+    site: SiteOverlay | None
 
 
 @dataclass
@@ -130,15 +148,36 @@ def _read_manifest(out: Path) -> dict:
 
 
 _worker_pipeline: LeafletPipeline | None = None
+_worker_folders: tuple[Path | None, Path | None] | None = None
 
 
 def _start_worker(templates: Path | None, glossary: Path | None) -> None:
-    global _worker_pipeline
-    _worker_pipeline = LeafletPipeline(templates, glossary)
+    """The worker's pipeline: the one a forked worker inherits from the parent, or a new one."""
+    global _worker_pipeline, _worker_folders
+    if _worker_pipeline is None or _worker_folders != (templates, glossary):
+        _worker_pipeline = LeafletPipeline(templates, glossary)
+        _worker_folders = (templates, glossary)
 
 
-def _build_in_worker(task: tuple[Study, SiteOverlay | None], options: BuildOptions) -> StudyResult:
-    return _build_study(task[0], _worker_pipeline, options, task[1])
+def _build_in_worker(task: _Task, options: BuildOptions) -> list[StudyResult | str]:
+    return _build_task(task, _worker_pipeline, options)
+
+
+def _build_task(task: _Task, pipeline: LeafletPipeline, options: BuildOptions) -> list[StudyResult | str]:
+    """Build the task's studies; a file that no longer reads is one error line."""
+    try:
+        studies = load_studies(task.path)
+    except RecordError as error:
+        return [str(error)]
+    by_id = {study.nct_id: study for study in studies}
+    done: list[StudyResult | str] = []
+    for index, nct_id in task.studies:
+        study = studies[index] if index < len(studies) and studies[index].nct_id == nct_id else by_id.get(nct_id)
+        if study is None:
+            done.append(f"{task.path}: {nct_id}: no longer in the file")
+            continue
+        done.append(_build_study(study, pipeline, options, task.site))
+    return done
 
 
 def build(
@@ -160,7 +199,8 @@ def build(
     options = dataclasses.replace(options, inputs=inputs)
     previous = manifest["studies"] if manifest.get("inputs") == inputs and not options.force else {}
     entries: dict[str, dict] = {}
-    todo: list[tuple[Study, SiteOverlay | None]] = []
+    todo: list[_Task] = []
+    count = 0
     sites: dict[Path, SiteOverlay] = {}
     for path in find_record_files(paths):
         try:
@@ -170,15 +210,10 @@ def build(
                 sites[site_path] = load_site(site_path)
             site = sites.get(site_path) if site_path is not None else None
         except RecordError as error:
-            result.errors.append(str(error))
-            if on_error:
-                on_error(str(error))
-            # a record that fails keeps its previous good outputs and their manifest entry
-            for nct_id, entry in manifest["studies"].items():
-                if entry.get("source") == str(path):
-                    entries[nct_id] = entry
+            _failed(path, str(error), manifest, entries, result, on_error)
             continue
-        for study in studies:
+        changed = []
+        for index, study in enumerate(studies):
             entry = previous.get(study.nct_id)
             site_digest = site.digest if site else None
             if (entry and entry.get("record") == study.record_hash and entry.get("site") == site_digest
@@ -187,23 +222,32 @@ def build(
                 result.unchanged.append(study.nct_id)
                 result.over_grade += [f"{study.nct_id}: {part}" for part in entry.get("over", [])] if options.max_grade is not None else []
             else:
-                todo.append((study, site))
+                changed.append((index, study.nct_id))
+        if changed:
+            # only names are kept: the record is read again when its turn comes
+            todo.append(_Task(path, tuple(changed), site))
+            count += len(changed)
+        del studies
     if on_start:
-        on_start(len(todo))
-    for done in _run(todo, options):
-        result.built.append(done)
-        over = done.report.over(options.max_grade) if options.max_grade is not None else []
-        result.over_grade += [f"{done.nct_id}: {part}" for part in over]
-        entries[done.nct_id] = {
-            "source": done.source,
-            "record": done.record_hash,
-            "site": done.site_digest,
-            "files": sorted(p.name for p in done.files),
-            "grade": done.report.read_through.flesch_kincaid_grade,
-            "over": over,
-        }
-        if on_study:
-            on_study(done)
+        on_start(count)
+    for task, done_in_file in _run(todo, options):
+        for done in done_in_file:
+            if isinstance(done, str):  # the file changed under us and no longer reads
+                _failed(task.path, done, manifest, entries, result, on_error)
+                continue
+            over = done.report.over(options.max_grade) if options.max_grade is not None else []
+            result.over_grade += [f"{done.nct_id}: {part}" for part in over]
+            entries[done.nct_id] = {
+                "source": done.source,
+                "record": done.record_hash,
+                "site": done.site_digest,
+                "files": sorted(p.name for p in done.files),
+                "grade": done.report.read_through.flesch_kincaid_grade,
+                "over": over,
+            }
+            if on_study:
+                on_study(done)
+            result.built.append(done.slim())
     result.gone = sorted(set(manifest["studies"]) - set(entries))
     if options.prune:
         for nct_id in result.gone:
@@ -213,6 +257,16 @@ def build(
     options.out.mkdir(parents=True, exist_ok=True)
     write_json(options.out / MANIFEST, {"tool_version": __version__, "inputs": inputs, "studies": dict(sorted(entries.items()))})
     return result
+
+
+def _failed(path: Path, error: str, manifest: dict, entries: dict, result: BuildResult, on_error) -> None:
+    result.errors.append(error)
+    if on_error:
+        on_error(error)
+    # a record that fails keeps its previous good outputs and their manifest entry
+    for nct_id, entry in manifest["studies"].items():
+        if entry.get("source") == str(path):
+            entries[nct_id] = entry
 
 
 def _changes(folder: Path, summary: dict) -> str | None:
@@ -237,16 +291,31 @@ def _files_present(out: Path, nct_id: str, entry: dict) -> bool:
     return bool(files) and all((out / nct_id / name).is_file() for name in files)
 
 
-def _run(studies: list[tuple[Study, SiteOverlay | None]], options: BuildOptions) -> Iterator[StudyResult]:
-    """Build in this process, or in ``options.jobs`` worker processes when there is enough to do."""
+def _run(tasks: list[_Task], options: BuildOptions) -> Iterator[tuple[_Task, list[StudyResult | str]]]:
+    """Build in this process, or in ``options.jobs`` worker processes when there is enough to do.
+    Results come back one file at a time, in order, and are not kept here."""
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(studies) < 4:
-        pipeline = LeafletPipeline(options.templates, options.glossary) if studies else None
-        for study, site in studies:
-            yield _build_study(study, pipeline, options, site)
+    if jobs <= 1 or sum(len(task.studies) for task in tasks) < 4:
+        pipeline = LeafletPipeline(options.templates, options.glossary) if tasks else None
+        for task in tasks:
+            yield task, _build_task(task, pipeline, options)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options.templates, options.glossary)) as pool:
-        yield from pool.map(_build_in_worker, studies, [options] * len(studies), chunksize=4)
+    context = multiprocessing.get_context()
+    forks = context.get_start_method() == "fork"
+    if forks:
+        # Set up once here: forked workers share the glossary, templates and the dictionaries
+        # the checker reads instead of each loading its own (about 1 s of CPU and 130 MB each).
+        # Frozen objects are left alone by the garbage collector, so they stay shared.
+        _start_worker(options.templates, options.glossary)
+        warm_up()
+        gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(options.templates, options.glossary)) as pool:
+            yield from zip(tasks, pool.map(_build_in_worker, tasks, [options] * len(tasks), chunksize=4))
+    finally:
+        if forks:
+            gc.unfreeze()
 
 
 def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions, site: SiteOverlay | None = None) -> StudyResult:
@@ -254,15 +323,19 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions,
     folder = options.out / study.nct_id
     for stale in folder.glob(".*.tmp"):  # left by a build that was killed mid-write
         stale.unlink(missing_ok=True)
-    html = pipeline.renderer.html(leaflet)
+    # the page and the fragment share their content: it is rendered once for both
+    pages = pipeline.renderer.pages(leaflet, ("leaflet.html", "embed.html") if "embed" in options.formats else ("leaflet.html",))
+    html = pages[0]
     outputs: list[tuple[Path, bytes]] = []
     if "html" in options.formats:
         outputs.append((folder / "leaflet.html", html.encode("utf-8")))
     if "embed" in options.formats:
-        outputs.append((folder / "embed.html", pipeline.renderer.fragment(leaflet).encode("utf-8")))
+        outputs.append((folder / "embed.html", pages[1].encode("utf-8")))
     if "pdf" in options.formats:
         outputs.append((folder / "leaflet.pdf", pipeline.renderer.pdf(leaflet, options.page_size)))
-    report = check_html(html, pipeline.glossary.with_record_terms(leaflet.record_terms), sentences=True)
+    # measured once, on the page (the fragment holds the same content); the text is read from
+    # the HTML just rendered, with the glossary's finds remembered from study to study
+    report = check_html(html, RecordGlossary(pipeline.glossary, leaflet.record_terms), sentences=True, ours=True)
     if "html" in options.formats:
         page = render_report(report, f"{study.nct_id}: {study.brief_title}", options.max_grade or DEFAULT_MAX_GRADE, options.templates)
         outputs.append((folder / "report.html", page.encode("utf-8")))
@@ -283,5 +356,6 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions,
     write_json(folder / "report.json", summary)
     files = [path for path, _ in outputs] + [folder / "report.json"]
     report.findings = {}  # written out above; results of a long batch keep only the figures
+    trim_memories()  # a batch of any size: word memories stay within their bounds
     return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash,
                        site.digest if site else None)

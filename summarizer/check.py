@@ -10,15 +10,26 @@ prepared text.
 from __future__ import annotations
 
 import re
+import weakref
 from functools import lru_cache
 from dataclasses import asdict, dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 
 import textstat
 from textstat.backend.selections._list_words import list_words
+from textstat.backend.utils._get_cmudict import get_cmudict
+from textstat.backend.utils._get_lang_cfg import get_lang_cfg
+from textstat.backend.utils._get_pyphen import get_pyphen
 from textstat.backend.utils._get_lang_easy_words import get_lang_easy_words
 
 LONG_SENTENCE_WORDS = 20  # UK Health Research Authority guidance for participant information
+
+# What is measured once is remembered, in bounded memories: the wording every leaflet shares (fixed
+# sentences, glossary definitions, common words) stays in them, and a batch of any size uses the
+# same memory once they are full (after some 40 leaflets).
+SENTENCE_MEMORY = 4096  # sentences, blocks and texts
+WORD_MEMORY = 16_384  # words
 
 _BLOCKS = {
     "p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "caption", "summary",
@@ -71,7 +82,7 @@ class _TextExtractor(HTMLParser):
         self._stack: list[tuple[str, bool]] = []
 
     def _flush(self):
-        text = re.sub(r"\s+", " ", "".join(self._current)).strip()
+        text = _SPACES.sub(" ", "".join(self._current)).strip()
         if text:
             self.sections[-1].blocks.append(text)
             if self._heading and not self.sections[-1].heading:
@@ -126,18 +137,159 @@ class _TextExtractor(HTMLParser):
         self._flush()
 
 
-def extract_sections(html: str) -> list[Section]:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return [s for s in parser.sections if s.blocks]
+def extract_sections(html: str, ours: bool = False) -> list[Section]:
+    """The text a reader reads through, per section. ``ours`` is for HTML this tool has just
+    rendered: it is read by a quicker scanner that does what ``_TextExtractor`` does for the
+    plain markup Jinja writes (quoted attributes, escaped text), and leaves anything else to
+    ``html.parser`` (a test checks the two give the same sections)."""
+    sections = _own_sections(html) if ours else None
+    if sections is None:
+        parser = _TextExtractor()
+        parser.feed(html)
+        parser.close()
+        sections = parser.sections
+    return [s for s in sections if s.blocks]
+
+
+# One tag of the markup we write: a start tag with quoted or bare attributes (optionally
+# self-closing), an end tag, a comment or the doctype. Anything else (a stray "<", unquoted
+# attribute values, processing instructions, CDATA) sends the page to html.parser instead.
+_OWN_TAG = re.compile(
+    r"<(?:([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*)\s*(/?)>"
+    r"|/([a-zA-Z][a-zA-Z0-9-]*)\s*>|!--(?:(?!--).)*?-->|!doctype\s[^<>\"']*>)",
+    re.S | re.I,
+)
+_OWN_ATTRIBUTE = re.compile(r"\s+([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'))?")
+_RAW_TEXT_END = {name: re.compile(r"</\s*%s\s*>" % name, re.I) for name in HTMLParser.CDATA_CONTENT_ELEMENTS}
+_VOID = frozenset(("br", "wbr", "img", "hr", "meta", "link", "input"))
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_SPACES = re.compile(r"\s+")
+
+
+_FOLDING = frozenset(("details", "summary"))
+
+
+@lru_cache(maxsize=1024)
+def _own_attributes(attributes: str) -> tuple[bool, str | None]:
+    """What ``_TextExtractor`` reads in a start tag's attributes: whether they hide the element
+    from a reader, and its id."""
+    attrs: dict[str, str | None] = {}
+    for attribute in _OWN_ATTRIBUTE.finditer(attributes):
+        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+        attrs[attribute.group(1).lower()] = value if value is None or "&" not in value else unescape(value)
+    classes = (attrs.get("class") or "").split()
+    hidden = "smz-print-only" in classes or "smz-running-footer" in classes or attrs.get("hidden") is not None
+    return hidden, attrs.get("id")
+
+
+def _own_sections(html: str) -> list[Section] | None:
+    """``_TextExtractor``'s sections, its handlers inlined, for markup this scanner reads the way
+    ``html.parser`` does; None for anything else."""
+    sections = [Section("top", "Title")]
+    current: list[str] = []
+    stack: list[tuple[str, bool]] = []
+    skip = details = 0
+    in_summary = heading = False
+
+    def flush():
+        if current:
+            text = _SPACES.sub(" ", "".join(current)).strip()
+            current.clear()
+            if text:
+                last = sections[-1]
+                last.blocks.append(text)
+                if heading and not last.heading:
+                    last.heading = text
+
+    def end(tag):
+        nonlocal skip, details, in_summary, heading
+        if tag in _BLOCKS:
+            flush()
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i][0] == tag:
+                for open_tag, skipped in stack[i:]:
+                    if skipped:
+                        skip -= 1
+                    if open_tag == "details":
+                        details -= 1
+                    if open_tag == "summary":
+                        in_summary = False
+                del stack[i:]
+                break
+        heading = False
+
+    position, length = 0, len(html)
+    find, match = html.find, _OWN_TAG.match
+    while position < length:
+        start = find("<", position)
+        if start < 0:
+            start = length
+        if start > position and not skip and (not details or in_summary):
+            text = html[position:start]
+            current.append(unescape(text) if "&" in text else text)
+        if start == length:
+            break
+        tag = match(html, start)
+        if tag is None:
+            return None
+        position = tag.end()
+        name, attributes, closed, end_name = tag.groups()
+        if end_name is not None:
+            end_name = end_name.lower()
+            if stack and stack[-1][0] == end_name and end_name not in _BLOCKS and end_name not in _FOLDING:
+                # the usual case, an inline element closing: what end() does for it
+                if stack.pop()[1]:
+                    skip -= 1
+                heading = False
+            else:
+                end(end_name)
+            continue
+        if name is None:
+            continue  # a comment or the doctype
+        name = name.lower()
+        hidden, section_id = _own_attributes(attributes) if attributes else (False, None)
+        skipped = hidden or name in _SKIPPED
+        if name in _BLOCKS:
+            flush()
+        if name not in _VOID:
+            stack.append((name, skipped))
+            if skipped:
+                skip += 1
+            if name == "details":
+                details += 1
+            elif name == "summary":
+                in_summary = True
+            elif name == "section" and section_id and not skip:
+                sections.append(Section(section_id, ""))
+            heading = name in _HEADINGS
+        if closed:
+            end(name)
+        elif name in _RAW_TEXT_END:  # <style>, <script>: raw text up to the end tag, never read
+            raw_end = _RAW_TEXT_END[name].search(html, position)
+            if raw_end is None:
+                return None
+            if raw_end.start() > position and not skip and (not details or in_summary):
+                current.append(html[position:raw_end.start()])
+            end(name)
+            position = raw_end.end()
+    flush()
+    return sections
 
 
 def split_sentences(block: str) -> list[str]:
     """Sentences of one block of text; abbreviations and decimals do not end a sentence."""
+    return list(_split_block(block))
+
+
+@lru_cache(maxsize=SENTENCE_MEMORY)
+def _split_block(block: str) -> tuple[str, ...]:
     protected = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", "\u2024"), block)
     parts = _SENTENCE_END.split(protected)
-    return [p.replace("\u2024", ".").strip() for p in parts if p.strip()]
+    return tuple(p.replace("\u2024", ".").strip() for p in parts if p.strip())
+
+
+_INNER_MARK = re.compile(r"[.!?]")
+_LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 
 def prepare_text(blocks: list[str]) -> list[str]:
@@ -145,19 +297,68 @@ def prepare_text(blocks: list[str]) -> list[str]:
     so textstat counts exactly these sentences."""
     sentences = []
     for block in blocks:
-        for sentence in split_sentences(block):
-            body = sentence.rstrip(".!?:;, ")
-            body = re.sub(r"[.!?]", "\u00b7", body)  # decimals, URLs, "e.g." inside a sentence
-            if re.search(r"[A-Za-z0-9]", body):
-                sentences.append(body + ".")
+        sentences += _prepare_block(block)
     return sentences
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=SENTENCE_MEMORY)
+def _prepare_block(block: str) -> tuple[str, ...]:
+    sentences = []
+    for sentence in _split_block(block):
+        body = sentence.rstrip(".!?:;, ")
+        body = _INNER_MARK.sub("\u00b7", body)  # decimals, URLs, "e.g." inside a sentence
+        if _LETTER_OR_DIGIT.search(body):
+            sentences.append(body + ".")
+    return tuple(sentences)
+
+
+@lru_cache(maxsize=WORD_MEMORY)
 def word_syllables(word: str) -> int:
-    """textstat's syllable count for one word, remembered: textstat itself caches only 128 texts,
-    so counting sentence by sentence would count the same words again and again."""
-    return textstat.syllable_count(word)
+    """textstat's syllable count for one word (textstat.syllable_count), remembered: textstat
+    itself caches only 128 texts, so counting sentence by sentence would count the same words
+    again and again. It is textstat's loop over the word's own words, each counted once."""
+    return sum(token_syllables(token) for token in list_words(word, lowercase=True))
+
+
+@lru_cache(maxsize=WORD_MEMORY)
+def token_syllables(token: str) -> int:
+    """Syllables of one word of ``list_words(text, lowercase=True)``, counted as
+    textstat.syllable_count counts each word of a text (its own loop, once per word). Unlike
+    ``word_syllables`` it does not split the word again: "İnönü" lowercases to a dotted i
+    that only a second split takes apart."""
+    try:
+        return sum(1 for p in get_cmudict("en_US")[token][0] if p[-1].isdigit())
+    except (TypeError, IndexError, KeyError):
+        return len(get_pyphen("en_US").positions(token)) + 1
+
+
+def warm_up() -> None:
+    """Load what measuring any text needs (the pronouncing dictionary, hyphenation patterns, word
+    frequencies): done once in a process that then forks workers, they share it."""
+    from summarizer.glossary import is_hard
+
+    get_cmudict("en_US")
+    get_pyphen("en_US")
+    get_lang_easy_words("en_US")
+    is_hard("warm")
+
+
+def trim_memories() -> None:
+    """Keep what the libraries under the checker remember per word within ``WORD_MEMORY`` words:
+    pyphen keeps every word it has hyphenated, wordfreq up to 100,000 and the glossary's hard-word
+    test 65,536, so over a long batch they grow with its vocabulary. Called between studies;
+    emptying a memory costs a few words counted again."""
+    from wordfreq import _wf_cache
+
+    from summarizer.glossary import is_hard
+
+    hyphenation = getattr(get_pyphen("en_US"), "hd", None)
+    if len(getattr(hyphenation, "cache", ())) > WORD_MEMORY:
+        hyphenation.cache.clear()
+    if len(_wf_cache) > WORD_MEMORY:
+        _wf_cache.clear()
+    if is_hard.cache_info().currsize > WORD_MEMORY:
+        is_hard.cache_clear()
 
 
 def sentence_grade(sentence: str) -> float:
@@ -197,7 +398,87 @@ def dale_chall(text: str) -> float:
     return score + 3.6365 if share > 5 else score
 
 
+# textstat.sentence_count's own pattern: a sentence is a run of text from a word boundary up to
+# its closing marks, and runs of two words or fewer are not counted.
+_TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_ONE_SENTENCE = re.compile(r"[^.!?]*\.")
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """textstat's counts for one prepared sentence. For sentences that each end in their only
+    ``.``, textstat's counts of the sentences joined by newlines are these counts summed: words,
+    syllables and difficult words are counted word by word, and textstat's sentence pattern
+    matches each such sentence on its own (a test checks this over real leaflets)."""
+
+    words: int
+    counted: int  # sentences textstat counts in it (those of more than two words)
+    syllables: int  # textstat.syllable_count
+    complex: int  # words of 3 or more syllables (textstat.polysyllabcount)
+    difficult: int  # words not on the Dale-Chall list of easy words
+
+
+@lru_cache(maxsize=SENTENCE_MEMORY)
+def _sentence_counts(sentence: str) -> _Counts | None:
+    """None for a text that is not one prepared sentence (counted as a whole text instead)."""
+    if not _ONE_SENTENCE.fullmatch(sentence):
+        return None
+    words = list_words(sentence)
+    easy = get_lang_easy_words("en_US")
+    return _Counts(
+        words=len(words),
+        counted=sum(1 for part in _TEXTSTAT_SENTENCE.findall(sentence) if textstat.lexicon_count(part) > 2),
+        syllables=sum(token_syllables(w) for w in list_words(sentence, lowercase=True)),
+        complex=sum(1 for w in words if word_syllables(w) >= 3),
+        difficult=sum(1 for w in words if len(w.split()) == 1 and w.lower() not in easy),
+    )
+
+
+_FRE = {key: get_lang_cfg("en_US", key) for key in ("fre_base", "fre_sentence_length", "fre_syll_per_word")}
+
+
 def reading_level(sentences: list[str]) -> ReadingLevel:
+    """textstat's figures for the prepared ``sentences`` read one after another.
+
+    Each sentence is counted once and remembered (the same sentences come back in the read-through
+    text, in every leaflet's fixed wording and in the glossary's definitions); the formulas are
+    textstat's, on the summed counts, so the figures equal textstat's on the joined text."""
+    counts = [_sentence_counts(s) for s in sentences]
+    if None in counts:
+        return _reading_level_of_text(sentences)
+    words = sum(c.words for c in counts)
+    if not words:
+        return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
+    counted = max(1, sum(c.counted for c in counts))  # textstat.sentence_count never says 0 for text
+    syllables = sum(c.syllables for c in counts)
+    complex_count = sum(c.complex for c in counts)
+    difficult = sum(c.difficult for c in counts)
+    per_sentence = words / counted  # textstat's words_per_sentence
+    per_word = syllables / words  # textstat's syllables_per_word
+    if per_sentence == 0 or per_word == 0:
+        grade = ease = 0.0
+    else:
+        grade = (0.39 * per_sentence) + (11.8 * per_word) - 15.59
+        ease = _FRE["fre_base"] - _FRE["fre_sentence_length"] * per_sentence - _FRE["fre_syll_per_word"] * per_word
+    share = 100 * difficult / words
+    dale = (0.1579 * share) + (0.0496 * per_sentence)
+    if share > 5:
+        dale += 3.6365
+    return ReadingLevel(
+        dale_chall=round(dale, 1),
+        complex_word_share=round(complex_count / words, 3),
+        flesch_kincaid_grade=round(grade, 1),
+        smog_index=round((1.043 * (30 * (complex_count / counted)) ** 0.5) + 3.1291, 1),
+        flesch_reading_ease=round(ease, 1),
+        words=words,
+        sentences=counted,
+        words_per_sentence=round(words / counted, 1),
+        long_sentences=tuple(s.replace("\u00b7", ".") for s, c in zip(sentences, counts) if c.words > LONG_SENTENCE_WORDS),
+    )
+
+
+def _reading_level_of_text(sentences: list[str]) -> ReadingLevel:
+    """textstat on the joined text: for sentences not prepared by ``prepare_text``."""
     text = "\n".join(sentences)
     words = textstat.lexicon_count(text)
     counted = textstat.sentence_count(text) if text else 0
@@ -255,31 +536,133 @@ def find_passive(sentence: str) -> list[str]:
     return [m.group() for m in _PASSIVE.finditer(sentence) if m.group("participle").lower() not in _NOT_PARTICIPLE]
 
 
-def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset()) -> SentenceFinding:
-    from summarizer.coverage import hard_words  # wordfreq loads lazily: only for sentence detail
-    from summarizer.glossary import WEB_ADDRESS
+class RecordGlossary:
+    """A glossary plus one record's own terms (``Glossary.with_record_terms``), whose ``find``
+    remembers, for every record, the results of texts none of the record's terms can match.
 
+    ``Glossary.find`` tries a term at a word only when the word is the first word of one of its
+    forms, so a record's own terms change nothing in a text where the first run of letters and
+    digits of none of them stands as a run of its own (looked for ignoring case: a looser test
+    than the finder's). Those texts are found with the record's terms, and remembered for this
+    record only."""
+
+    def __init__(self, glossary, record_terms: dict | None = None):
+        self.base = glossary
+        self.record_terms = record_terms or {}
+        self._extended = None if self.record_terms else glossary
+        starts = {m.group() for key in self.record_terms for m in [_FIRST_RUN.search(key)] if m}
+        self._record_words = re.compile(
+            r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(map(re.escape, sorted(starts))), re.I) if starts else None
+        self._find = _shared_finder(glossary)
+        self._own: dict[str, list] = {}
+
+    @property
+    def glossary(self):
+        """The glossary with the record's terms (made when first needed)."""
+        if self._extended is None:
+            self._extended = self.base.with_record_terms(self.record_terms)
+        return self._extended
+
+    def find(self, text: str) -> list:
+        if self.own_terms_may_match(text) or len(text.lower()) != len(text):
+            found = self._own.get(text)
+            if found is None:
+                found = self._own[text] = self.glossary.find(text)
+            return found
+        return self._find(text)
+
+    def own_terms_may_match(self, text: str) -> bool:
+        return self._record_words is not None and self._record_words.search(text) is not None
+
+
+_FIRST_RUN = re.compile(r"[^\W_]+")
+_FINDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _shared_finder(glossary):
+    """``glossary.find`` with its last few thousand results remembered, one memory per glossary
+    (it goes with the glossary)."""
+    try:
+        return _FINDERS[glossary]
+    except (KeyError, TypeError):
+        pass
+    ref = weakref.ref(glossary)
+
+    @lru_cache(maxsize=SENTENCE_MEMORY)
+    def find(text: str) -> list:
+        return ref().find(text)
+
+    _FINDERS[glossary] = find
+    return find
+
+
+@lru_cache(maxsize=SENTENCE_MEMORY)
+def _sentence_basics(sentence: str) -> tuple:
+    """What a sentence's finding needs that no glossary changes: words, grade, passive voice,
+    symbols, and the capitalised short forms with where they are."""
     words = textstat.lexicon_count(sentence)
+    return (
+        words,
+        round(sentence_grade(sentence), 1) if words else 0.0,
+        tuple(find_passive(sentence)),
+        tuple(m.group() for m in _SYMBOL.finditer(sentence)),
+        tuple((m.group(), m.start(), m.end()) for m in _SHORT_FORM.finditer(sentence)
+              if sum(c.isupper() for c in m.group()) >= 2),
+    )
+
+
+def _glossary_view(sentence: str, glossary) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """The spans a glossary entry, a web address or an NCT ID explains, and the hard words
+    no entry explains (capitals are abbreviations: they are reported as such)."""
+    from summarizer.coverage import hard_words  # wordfreq loads lazily: only for sentence detail
+    from summarizer.glossary import _ADDRESS_HINTS, WEB_ADDRESS
+
     covered = [(a, b) for a, b, _ in glossary.find(sentence)] if glossary is not None else []
-    covered += [m.span() for m in WEB_ADDRESS.finditer(sentence)]
-    covered += [m.span() for m in re.finditer(r"\bNCT\d{8}\b", sentence)]
-
-    def explained(match: re.Match) -> bool:
-        return any(a <= match.start() and match.end() <= b for a, b in covered)
-
-    # capitals are abbreviations: they are reported as such below
+    lower = sentence.lower()
+    if any(hint in lower for hint in _ADDRESS_HINTS):  # what every address has (as Glossary.find)
+        covered += [m.span() for m in WEB_ADDRESS.finditer(sentence)]
+    if "NCT" in sentence:
+        covered += [m.span() for m in _NCT_ID.finditer(sentence)]
     unexplained = [w for w, ok in hard_words(sentence, glossary) if not ok and not w.isupper()] if glossary is not None else []
-    short_forms = [m.group() for m in _SHORT_FORM.finditer(sentence)
-                   if sum(c.isupper() for c in m.group()) >= 2 and not explained(m) and m.group() not in defined]
+    return tuple(covered), tuple(dict.fromkeys(unexplained))
+
+
+_NCT_ID = re.compile(r"\bNCT\d{8}\b")
+_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _remembered_view(sentence: str, glossary: RecordGlossary):
+    """``_glossary_view`` of a sentence the record's own terms cannot touch, remembered per glossary."""
+    try:
+        view = _VIEWS[glossary.base]
+    except KeyError:
+        ref = weakref.ref(glossary.base)
+
+        @lru_cache(maxsize=SENTENCE_MEMORY)
+        def view(text: str):
+            return _glossary_view(text, RecordGlossary(ref()))
+
+        _VIEWS[glossary.base] = view
+    return view(sentence)
+
+
+def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset()) -> SentenceFinding:
+    words, grade, passive, symbols, short_forms = _sentence_basics(sentence)
+    if isinstance(glossary, RecordGlossary) and not glossary.own_terms_may_match(sentence) and len(sentence.lower()) == len(sentence):
+        covered, unexplained = _remembered_view(sentence, glossary)
+    else:
+        covered, unexplained = _glossary_view(sentence, glossary)
     return SentenceFinding(
         text=sentence,
         words=words,
-        grade=round(sentence_grade(sentence), 1) if words else 0.0,
+        grade=grade,
         long=words > LONG_SENTENCE_WORDS,
-        passive=tuple(find_passive(sentence)),
-        unexplained=tuple(dict.fromkeys(unexplained)),
-        abbreviations=tuple(dict.fromkeys(short_forms)),
-        symbols=tuple(m.group() for m in _SYMBOL.finditer(sentence)),
+        passive=passive,
+        unexplained=unexplained,
+        abbreviations=tuple(dict.fromkeys(
+            form for form, start, end in short_forms
+            if form not in defined and not any(a <= start and end <= b for a, b in covered))),
+        symbols=symbols,
     )
 
 
@@ -316,10 +699,11 @@ class ReadingReport:
         return parts
 
 
-def check_html(html: str, glossary=None, sentences: bool = False) -> ReadingReport:
+def check_html(html: str, glossary=None, sentences: bool = False, ours: bool = False) -> ReadingReport:
     """Figures for the whole read-through text and each section; with ``sentences``, also what
-    makes each sentence hard (hard words are judged against ``glossary``)."""
-    sections = extract_sections(html)
+    makes each sentence hard (hard words are judged against ``glossary``, a ``Glossary`` or a
+    ``RecordGlossary``). ``ours``: the HTML is a page this tool has just rendered."""
+    sections = extract_sections(html, ours=ours)
     read_through: list[str] = []
     levels: dict[str, ReadingLevel] = {}
     headings: dict[str, str] = {}
@@ -328,8 +712,10 @@ def check_html(html: str, glossary=None, sentences: bool = False) -> ReadingRepo
     if sentences:
         from summarizer.glossary import defined_abbreviations
 
+        if glossary is not None and not isinstance(glossary, RecordGlossary):
+            glossary = RecordGlossary(glossary)  # each sentence's glossary findings are remembered
         all_text = "\n".join(b for s in sections for b in s.blocks)
-        defined = set(defined_abbreviations([all_text], glossary)) if glossary is not None else set(
+        defined = set(defined_abbreviations([all_text], glossary.glossary)) if glossary is not None else set(
             re.findall(r"\(([A-Z][A-Za-z0-9-]+)\)", all_text))
     for section in sections:
         prepared = prepare_text(section.blocks)
@@ -343,7 +729,7 @@ def check_html(html: str, glossary=None, sentences: bool = False) -> ReadingRepo
                 findings[key] = [
                     analyse_sentence(s, glossary, defined)
                     for block in section.blocks
-                    for s in split_sentences(block)
+                    for s in _split_block(block)
                 ]
     return ReadingReport(reading_level(read_through), levels, headings, findings)
 

@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, St
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from summarizer.check import RecordGlossary
 from summarizer.explain import Leaflet
 from summarizer.glossary import Glossary, GlossaryEntry
 from summarizer.phrases import PhraseBook
@@ -31,7 +32,8 @@ class TermAnnotator:
     """Explains each glossary term at its first use in one rendered document."""
 
     def __init__(self, glossary: Glossary, defined: dict[str, GlossaryEntry] | None = None):
-        self.glossary = glossary.with_record_terms(defined or {})
+        # the glossary with the record's own terms; its finds are remembered across records
+        self.glossary = RecordGlossary(glossary, defined)
         self.defined = defined or {}
         self.used: dict[str, GlossaryEntry] = {}
 
@@ -115,6 +117,71 @@ def _markdown_renderer() -> MarkdownIt:
 _MARKDOWN = _markdown_renderer()
 
 
+# Included templates whose output two pages of one leaflet can share (see LeafletRenderer.pages).
+SHARED_INCLUDES = frozenset({"content.html"})
+_SHARED = "_smz_shared_renders"  # the context variable that holds what has been rendered
+
+
+class _SharingEnvironment(Environment):
+    """An environment whose ``{% include %}`` of a shared template renders it once per leaflet
+    when the pages of one leaflet are rendered together (``LeafletRenderer.pages``)."""
+
+    def get_template(self, name, parent=None, globals=None):
+        template = super().get_template(name, parent, globals)
+        if parent is not None and isinstance(name, str) and name in SHARED_INCLUDES:
+            return _SharedInclude(template)
+        return template
+
+
+class _SharedInclude:
+    """A template as ``{% include %}`` uses it, whose output is taken from ``_SharedRenders``
+    when the context has one."""
+
+    def __init__(self, template):
+        self._template = template
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+    def new_context(self, *args, **kwargs):
+        return self._template.new_context(*args, **kwargs)
+
+    def root_render_func(self, context):
+        shared = context.get(_SHARED)
+        if shared is None:
+            yield from self._template.root_render_func(context)
+        else:
+            yield from shared.render(self._template, context)
+
+
+class _SharedRenders:
+    """Output of shared includes for one leaflet, reused only when all that shapes it is the same:
+    the same template, the same objects in its context (and the same blocks), and the same terms
+    already explained. Replaying it also replays its effect: the terms it explained."""
+
+    def __init__(self, annotator: TermAnnotator):
+        self.annotator = annotator
+        self.done: dict = {}
+
+    def render(self, template, context) -> list:
+        values = context.get_all()
+        key = (
+            id(template),
+            frozenset((name, id(value)) for name, value in values.items()),
+            tuple((name, tuple(map(id, stack))) for name, stack in sorted(context.blocks.items())),
+            tuple((term, id(entry)) for term, entry in self.annotator.used.items()),
+        )
+        if key in self.done:
+            _, _, events, used = self.done[key]
+            self.annotator.used.clear()
+            self.annotator.used.update(used)
+            return events
+        before = dict(self.annotator.used)  # keeps the objects whose ids are in the key alive
+        events = list(template.root_render_func(context))
+        self.done[key] = ((template, list(values.values()), context.blocks, before), None, events, dict(self.annotator.used))
+        return events
+
+
 @lru_cache(maxsize=8)
 def template_environment(user_templates: Path | None = None) -> Environment:
     """One Jinja environment per templates folder: it caches compiled templates, so a batch
@@ -124,7 +191,7 @@ def template_environment(user_templates: Path | None = None) -> Environment:
         shipped,
         PrefixLoader({"!default": shipped}, delimiter="/"),
     ]
-    env = Environment(
+    env = _SharingEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
         undefined=StrictUndefined,
@@ -143,7 +210,7 @@ class LeafletRenderer:
         self.phrases = phrases
         self.env = template_environment(user_templates)
 
-    def render(self, leaflet: Leaflet, template: str, **extra) -> str:
+    def _context(self, leaflet: Leaflet, **extra) -> tuple[TermAnnotator, dict]:
         annotate = TermAnnotator(self.glossary, leaflet.record_terms)
 
         def markdown(text: str | None) -> Markup:
@@ -158,9 +225,13 @@ class LeafletRenderer:
             "explain": annotate,
             "markdown": markdown,
             "words_to_know": annotate.words_to_know,
-            "plain": lambda text: everyday_words(plain_symbols(text)) if text else text,
+            "plain": _plain,
             **extra,
         }
+        return annotate, context
+
+    def render(self, leaflet: Leaflet, template: str, **extra) -> str:
+        _, context = self._context(leaflet, **extra)
         return self.env.get_template(template).render(context)
 
     def html(self, leaflet: Leaflet) -> str:
@@ -169,6 +240,17 @@ class LeafletRenderer:
     def fragment(self, leaflet: Leaflet) -> str:
         return self.render(leaflet, "embed.html")
 
+    def pages(self, leaflet: Leaflet, templates: tuple[str, ...] = ("leaflet.html", "embed.html")) -> list[str]:
+        """Several pages of one leaflet, the same as rendering each alone; the leaflet content they
+        include (``SHARED_INCLUDES``) is rendered once when it would come out the same."""
+        annotate, context = self._context(leaflet)
+        context[_SHARED] = _SharedRenders(annotate)
+        pages = []
+        for template in templates:
+            annotate.used.clear()  # each page explains each term at its own first use
+            pages.append(self.env.get_template(template).render(context))
+        return pages
+
     def pdf(self, leaflet: Leaflet, page_size: str = "a4") -> bytes:
         # Imported here: WeasyPrint is slow to import and only PDF output needs it.
         from weasyprint import HTML
@@ -176,6 +258,11 @@ class LeafletRenderer:
         source = self.render(leaflet, "print.html", page_size=PAGE_SIZES[page_size], created=_source_date())
         document = HTML(string=source, url_fetcher=_inline_only_fetcher(), base_url=None)
         return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _plain(text):
+    return everyday_words(plain_symbols(text)) if text else text
 
 
 def _source_date() -> str | None:
@@ -210,6 +297,7 @@ _MARK_KINDS = (
 )
 
 
+@lru_cache(maxsize=2048)
 def marked_sentence(finding) -> Markup:
     """The sentence, escaped, with each flagged piece in a ``<mark>`` that also says in words
     what it is (for screen readers and for anyone who cannot tell the colours apart)."""

@@ -146,3 +146,97 @@ def test_fast_sentence_grade_and_complex_words_equal_textstat(example_html):
     assert dale_chall(whole) == textstat.dale_chall_readability_score(whole)
     for sentence in sentences[:40]:
         assert dale_chall(sentence) == textstat.dale_chall_readability_score(sentence)
+
+
+# --- the quick paths the build takes give what the plain ones give ----------------------------
+
+_HTML_CASES = [
+    "<p>a<br/>b</p>", '<div hidden>x</div><div hidden="">y</div>',
+    '<section id="a&amp;b"><h2>T<br>x</h2><p>z</p></section>',
+    "<details><summary>S</summary><p>folded</p></details><p>after</p>", "<style>a<b</style><p>c</p>",
+    "<p>a &lt; b &amp c</p>", "<!-- c --><p>x</p>", '<p class="smz-print-only">no</p><p>yes</p>',
+    "<section id=s><p>unquoted</p></section>", "<p>a < b</p>", "<h2>Head <em>x</em> more</h2>text<ul><li>one<li>two</ul>",
+    "<script>if (a<b) {}</script>ok", '<P CLASS="smz-running-footer">f</P>end', '<img src="x"/><b>bold</b>',
+    '<template shadowrootmode="open"><p>t</p></template><p>u</p>', "<p>unclosed",
+]
+
+
+@pytest.mark.parametrize("html", _HTML_CASES)
+def test_quick_scanner_reads_html_as_html_parser_does(html):
+    from summarizer.check import extract_sections
+
+    assert extract_sections(html, ours=True) == extract_sections(html)
+
+
+def _pages(pipeline, leaflet):
+    from summarizer.render import render_report
+    from summarizer.check import check_html
+
+    html, fragment = pipeline.renderer.pages(leaflet)
+    return html, fragment, render_report(check_html(html, pipeline.glossary, sentences=True), "t", 8)
+
+
+def _same_reading(pipeline, leaflet):
+    """Pages rendered together equal pages rendered alone; the quick scanner, the summed
+    reading levels and the remembered sentence findings equal the plain ones (and textstat)."""
+    from summarizer.check import (RecordGlossary, _glossary_view, _reading_level_of_text, analyse_sentence,
+                                  extract_sections)
+
+    html, fragment, report = _pages(pipeline, leaflet)
+    assert html == pipeline.renderer.html(leaflet) and fragment == pipeline.renderer.fragment(leaflet)
+    for page in (html, fragment, report):
+        assert extract_sections(page, ours=True) == extract_sections(page)
+    sections = extract_sections(html)
+    read_through = []
+    for section in sections:
+        prepared = prepare_text(section.blocks)
+        read_through += prepared
+        assert reading_level(prepared) == _reading_level_of_text(prepared)
+    assert reading_level(read_through) == _reading_level_of_text(read_through)
+    text = "\n".join(read_through)
+    if text:
+        assert reading_level(read_through).flesch_kincaid_grade == round(textstat.flesch_kincaid_grade(text), 1)
+        assert reading_level(read_through).flesch_reading_ease == round(textstat.flesch_reading_ease(text), 1)
+    glossary = RecordGlossary(pipeline.glossary, leaflet.record_terms)
+    extended = pipeline.glossary.with_record_terms(leaflet.record_terms)
+    for sentence in [s for section in sections for b in section.blocks for s in split_sentences(b)]:
+        assert glossary.find(sentence) == extended.find(sentence)
+        assert analyse_sentence(sentence, glossary) == analyse_sentence(sentence, extended)
+        assert _glossary_view(sentence, glossary) == _glossary_view(sentence, extended)
+
+
+def test_quick_paths_equal_plain_ones_on_the_example(pipeline, example_leaflet):
+    _same_reading(pipeline, example_leaflet)
+
+
+def test_record_terms_are_found_with_the_shared_finder(pipeline, example_leaflet):
+    from summarizer.check import RecordGlossary
+
+    glossary = RecordGlossary(pipeline.glossary, example_leaflet.record_terms)
+    extended = pipeline.glossary.with_record_terms(example_leaflet.record_terms)
+    for key in example_leaflet.record_terms:
+        for text in (f"The {key} test.", f"{key.lower()} and more", f"x-{key}", f"{key}s"):
+            assert glossary.find(text) == extended.find(text)
+
+
+def test_word_syllables_equal_textstat():
+    from summarizer.check import token_syllables, word_syllables
+
+    for word in ["İnönü", "don't", "o'clock", "Pembrolizumab", "x", "'dx", "CAR-T", "naïve", "ΟΔΟΣ"]:
+        assert word_syllables(word) == textstat.syllable_count(word)
+    text = "İnönü University enrolls naïve patients at 9 o'clock."
+    from textstat.backend.selections._list_words import list_words
+
+    assert sum(token_syllables(w) for w in list_words(text, lowercase=True)) == textstat.syllable_count(text)
+
+
+from conftest import requires_shared, shared_records  # noqa: E402
+
+
+@requires_shared
+def test_quick_paths_equal_plain_ones_on_real_records(pipeline):
+    from summarizer.load import load_studies
+
+    for path in shared_records()[::20]:
+        for study in load_studies(path):
+            _same_reading(pipeline, pipeline.explain(study))

@@ -108,3 +108,40 @@ def test_changes_md_says_what_changed_for_a_reader(tmp_path):
     assert "- New criterion: Current smoker" in changes
     report = json.loads((out / "NCT03929120" / "report.json").read_text())
     assert report["made_from"]["record_updated"] == "2023-06-01" and report["made_from"]["glossary_entries"] > 1000
+
+
+def test_a_batch_keeps_only_figures_and_writes_everything(tmp_path):
+    from summarizer.build import BuildOptions, build
+
+    records, out = _records(tmp_path), tmp_path / "out"
+    seen = []
+    result = build([records], BuildOptions(out=out, formats=("html", "embed"), jobs=1),
+                   on_study=lambda done: seen.append(bool(done.report.sections)))
+    assert seen == [True, True]  # the callback sees the whole report
+    for done in result.built:  # the batch keeps the read-through figures only
+        assert done.report.sections == {} and done.report.read_through.long_sentences == ()
+        assert done.report.read_through.flesch_kincaid_grade > 0
+        report = json.loads((out / done.nct_id / "report.json").read_text())
+        assert report["reading_level"]["read_through"]["flesch_kincaid_grade"] == done.report.read_through.flesch_kincaid_grade
+        assert report["reading_level"]["sections"]
+
+
+def test_a_record_that_breaks_while_the_batch_runs_is_an_error(tmp_path):
+    from summarizer.build import BuildOptions, build
+
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    good = (out / "NCT00000001" / "leaflet.html").read_bytes()
+    changed = minimal_record()
+    changed["protocolSection"]["identificationModule"]["briefTitle"] = "A new title"
+    (records / "NCT00000001.json").write_text(json.dumps(changed))
+    errors = []
+
+    def on_start(count):  # after the records are read, before they are built
+        assert count == 1
+        (records / "NCT00000001.json").write_text("{broken")
+
+    result = build([records], BuildOptions(out=out, formats=("html",), jobs=1), on_error=errors.append, on_start=on_start)
+    assert len(errors) == 1 and "NCT00000001.json" in errors[0] and result.built == []
+    assert (out / "NCT00000001" / "leaflet.html").read_bytes() == good
+    assert "NCT00000001" in json.loads((out / "manifest.json").read_text())["studies"]
