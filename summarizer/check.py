@@ -304,12 +304,24 @@ def prepare_text(blocks: list[str]) -> list[str]:
 @lru_cache(maxsize=SENTENCE_MEMORY)
 def _prepare_block(block: str) -> tuple[str, ...]:
     sentences = []
-    for sentence in _split_block(block):
+    for sentence in _split_block(_addresses_as_links(block)):
         body = sentence.rstrip(".!?:;, ")
         body = _INNER_MARK.sub("\u00b7", body)  # decimals, URLs, "e.g." inside a sentence
         if _LETTER_OR_DIGIT.search(body):
             sentences.append(body + ".")
     return tuple(sentences)
+
+
+def _addresses_as_links(block: str) -> str:
+    """A web or e-mail address is read as one thing, not syllable by syllable: it counts as the
+    one short word "link" ("https://clinicaltrials.gov/study/NCT..." alone would lift a
+    sentence's grade by ten)."""
+    from summarizer.glossary import web_addresses
+
+    spans = web_addresses(block)
+    for start, end in reversed(spans):
+        block = block[:start] + "link" + block[end:]
+    return block
 
 
 @lru_cache(maxsize=WORD_MEMORY)

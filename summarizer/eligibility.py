@@ -743,7 +743,12 @@ _EXAMPLE_LIST = re.compile(
     re.I | re.S,
 )
 LIST_ITEMS_FROM = 3  # three or more examples read better as a list (plain-language.md)
-_LIST_ITEM_WORDS = 10
+_LIST_ITEM_WORDS = 6
+# an example is a name ("active angina"); a part with one of these is a clause, and its commas
+# are not a list's: "..., or other conditions that would, in the view of the doctor, ..."
+_CLAUSE_WORDS = re.compile(r"\b(?:that|which|who|whom|whose|would|could|should|may|might|will|must|if|when|unless|because|in the)\b", re.I)
+# nor is a part that starts like a time or a condition ("at the time of screening", "needing ...")
+_NOT_AN_EXAMPLE = re.compile(r"^(?:at|on|in|within|during|before|after|prior|for|from|to|with|without|since|until|needing|requiring|[/\-])\b", re.I)
 
 
 def example_list(plain: str) -> tuple[str, tuple[str, ...]]:
@@ -755,7 +760,7 @@ def example_list(plain: str) -> tuple[str, tuple[str, ...]]:
     match = _EXAMPLE_LIST.match(sentences[-1])
     if not match:
         return plain, ()
-    if match["lead"].count("(") != match["lead"].count(")"):
+    if match["lead"].count("(") != match["lead"].count(")") or match["lead"].count("[") != match["lead"].count("]"):
         return plain, ()  # the marker is inside brackets: "(e.g., ...)"
     items = _top_level_parts(match["items"])
     if len(items) >= 2:
@@ -764,10 +769,27 @@ def example_list(plain: str) -> tuple[str, tuple[str, ...]]:
         if len(last) == 2 and all(last):
             items = items[:-1] + last
     items = [re.sub(r"^(?:or|and)\s+", "", item.strip()) for item in items]
-    if len(items) < LIST_ITEMS_FROM or any(not item or len(item.split()) > _LIST_ITEM_WORDS for item in items):
+    if len(items) < LIST_ITEMS_FROM or any(
+        not item or len(item.split()) > _LIST_ITEM_WORDS or _CLAUSE_WORDS.search(item) or _NOT_AN_EXAMPLE.search(item)
+        for item in items
+    ):
+        return plain, ()
+    if _shares_a_head(items):
         return plain, ()
     lead = match["lead"].rstrip(" ,") + ":"
     return " ".join([*sentences[:-1], lead]), tuple(items)
+
+
+_HEAD_NOUNS = {"disease", "diseases", "function", "functions", "disorder", "disorders", "failure", "problems",
+               "conditions", "cancer", "cancers", "infection", "infections", "surgery", "impairment", "insufficiency"}
+_ADJECTIVE = re.compile(r"(?:al|ic|ar|ary|ous|ive|ory)$", re.I)
+
+
+def _shares_a_head(items: list[str]) -> bool:
+    """"cardiac, renal or hepatic function": the last noun belongs to every item, so the parts
+    are not examples of their own ("cardiac" alone says nothing)."""
+    words = [item.split() for item in items]
+    return words[-1][-1].lower() in _HEAD_NOUNS and any(_ADJECTIVE.search(w[-1]) for w in words[:-1])
 
 
 def _top_level_parts(text: str) -> list[str]:

@@ -21,7 +21,8 @@ from summarizer.check import RecordGlossary
 from summarizer.explain import Leaflet
 from summarizer.glossary import Glossary, GlossaryEntry
 from summarizer.phrases import PhraseBook
-from summarizer.plain_text import everyday_words, plain_symbols
+from summarizer.eligibility import example_list
+from summarizer.plain_text import EverydayWords, everyday_words, plain_symbols
 from summarizer.resources import shipped_folder
 
 _OWN_BRACKET = re.compile(r" ?\(([A-Za-z0-9][\w-]{0,11})\)")
@@ -209,6 +210,7 @@ class LeafletRenderer:
         self.glossary = glossary
         self.phrases = phrases
         self.env = template_environment(user_templates)
+        self._plain = _plain_filter(phrases.everyday)
 
     def _context(self, leaflet: Leaflet, **extra) -> tuple[TermAnnotator, dict]:
         annotate = TermAnnotator(self.glossary, leaflet.record_terms)
@@ -225,7 +227,8 @@ class LeafletRenderer:
             "explain": annotate,
             "markdown": markdown,
             "words_to_know": annotate.words_to_know,
-            "plain": _plain,
+            "plain": self._plain,
+            "example_list": example_list,
             **extra,
         }
         return annotate, context
@@ -260,9 +263,15 @@ class LeafletRenderer:
         return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
-@lru_cache(maxsize=1024, typed=True)
-def _plain(text):
-    return everyday_words(plain_symbols(text)) if text else text
+def _plain_filter(words: EverydayWords | None):
+    """Record text with symbols in words and formal words made everyday (the renderer's own
+    everyday-words table: a user's templates folder may have its own)."""
+
+    @lru_cache(maxsize=1024, typed=True)
+    def plain(text):
+        return everyday_words(plain_symbols(text), words) if text else text
+
+    return plain
 
 
 def _source_date() -> str | None:

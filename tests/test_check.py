@@ -240,3 +240,11 @@ def test_quick_paths_equal_plain_ones_on_real_records(pipeline):
     for path in shared_records()[::20]:
         for study in load_studies(path):
             _same_reading(pipeline, pipeline.explain(study))
+
+
+def test_a_web_or_email_address_counts_as_one_short_word():
+    from summarizer.check import prepare_text, reading_level
+
+    with_address = reading_level(prepare_text(["See the web page https://clinicaltrials.gov/study/NCT00276835 or mail a.b@example.org."]))
+    with_words = reading_level(prepare_text(["See the web page link or mail link."]))
+    assert with_address.flesch_kincaid_grade == with_words.flesch_kincaid_grade

@@ -298,6 +298,10 @@ def test_three_or_more_examples_become_a_list(plain, lead, items):
         "have conditions (e.g., a, b) such as x, y, z.",  # the first marker is inside brackets
         "have HIV, hepatitis B, or hepatitis C.",  # a list, but not of examples: "or" matters
         "have a disease such as one with a very long name that goes on and on and on for ever, B, C.",
+        "have conditions, for example: angina, heart failure or other conditions that would, in the view of the doctor, harm you.",
+        "have an infection, including COVID-19 or influenza, at the time of randomization, within 4 weeks before it.",
+        "have had an agent for another receptor [for example, CTLA4, OX-40, CD137].",
+        "have uncontrolled disorders such as serious cardiovascular, renal, liver or pulmonary disease.",
     ],
 )
 def test_other_criteria_are_not_split(plain):
