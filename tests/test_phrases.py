@@ -112,3 +112,18 @@ def test_a_bad_everyday_words_file_is_one_clear_error(tmp_path):
     (tmp_path / "plain-words.yaml").write_text("- a list\n")
     with pytest.raises(PhraseError, match="plain-words.yaml"):
         PhraseBook.load(tmp_path)
+
+
+def test_the_plain_filter_uses_the_users_everyday_words(tmp_path):
+    from summarizer.build import LeafletPipeline
+    from summarizer.load import study_from_record
+
+    from conftest import minimal_record
+
+    (tmp_path / "plain-words.yaml").write_text("zorbify: mix\n")
+    record = minimal_record(
+        outcomesModule={"primaryOutcomes": [{"measure": "Zorbify score", "description": "How well people zorbify.", "timeFrame": "1 year"}]}
+    )
+    pipeline = LeafletPipeline(templates=tmp_path)
+    html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
+    assert "Mix score" in html and "How well people mix." in html
