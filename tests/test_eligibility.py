@@ -224,7 +224,7 @@ def test_a_bare_condition_is_something_you_have_with_the_glossary_only():
 
     glossary = Glossary.load()
     assert rewrite_criterion("Brain metastases", "exclusion", glossary)[0] == "have brain metastases."
-    assert rewrite_criterion("Plasma cell leukemia", "exclusion", glossary) == ("have plasma cell leukemia.", "bare condition")
+    assert rewrite_criterion("Zorbex cell leukemia", "exclusion", glossary) == ("have zorbex cell leukemia.", "bare condition")
     assert rewrite_criterion("Severe head injury and brain hemorrhage within 3 months", "exclusion", glossary)[0] == \
         "have had severe head injury and brain hemorrhage within 3 months."
     # a verb, a negation or a person is not a bare condition
