@@ -406,7 +406,11 @@ def _code_like(text: str, index: int, step: int) -> bool:
 # "Interstitial Lung Disease (ILD)" and "ILD (interstitial lung disease)": the long form must
 # account for the letters of the short form in order, the first letter starting a word
 # (after Schwartz and Hearst, 2003), so "(see below)" or "(n=20)" are not taken for definitions.
-_SHORT_IN_BRACKETS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,11})\)")
+# "(ILD)", "[eCrCl]", "(%EWL)"
+_SHORT_IN_BRACKETS = re.compile(r"[(\[]%?([A-Za-z][A-Za-z0-9\-]{1,11})%?[)\]]")
+_ROMAN = re.compile(r"[IVXLC]+")
+# "ETP - Extension treatment period", "DBTP: Double blind treatment period"
+_SHORT_DASH_LONG = re.compile(r"(?:^|(?<=[\s(]))([A-Z][A-Za-z0-9]{1,11})\s*(?:[-–—=]|:)\s+([A-Za-z][A-Za-z'’ -]{2,80})")
 _SHORT_THEN_LONG = re.compile(r"\b([A-Z][A-Za-z0-9\-]{1,11})\s+\(([^()]{3,80})\)")
 
 
@@ -461,6 +465,17 @@ def defined_abbreviations(texts: list[str], glossary: Glossary) -> dict[str, Glo
             long_form = _long_form_for(short, inside.split())
             if long_form and long_form == inside.strip():
                 found[short] = long_form
+        for match in _SHORT_DASH_LONG.finditer(text):
+            short, after = match.groups()
+            if short in found or not _is_short_form(short):
+                continue
+            # without brackets the words must be a strict initialism: their first letters are the
+            # short form ("ETP - Extension treatment period"), so "ADP - and CP-induced" is not
+            letters = short.lower()
+            words = after.split()
+            initials = "".join(w[0].lower() for w in words[: len(letters)])
+            if len(words) >= len(letters) and initials == letters and not _ROMAN.fullmatch(short):
+                found[short] = " ".join(words[: len(letters)])
     entries = {}
     for short, long_form in found.items():
         if glossary.explains(long_form):

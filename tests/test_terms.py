@@ -140,3 +140,20 @@ def test_stage_codes_are_not_hard_words(pipeline):
 
     words = [w for w, _ in hard_words("Stage IIIA or IIb disease, or zorbexosis.", pipeline.glossary)]
     assert words == ["zorbexosis"]
+
+
+@pytest.mark.parametrize(
+    "text, short, long",
+    [
+        ("Cockcroft-Gault formula for estimated creatinine clearance [eCrCl]: eCrCl = 140", "eCrCl", "estimated creatinine clearance"),
+        ("Maximum excess weight loss (%EWL) after surgery", "EWL", "excess weight loss"),
+        ("DBTP - Double blind treatment period (24 weeks)", "DBTP", "Double blind treatment period"),
+    ],
+)
+def test_more_ways_a_record_spells_out_an_abbreviation(pipeline, text, short, long):
+    assert defined_abbreviations([text], pipeline.glossary)[short].term == long
+
+
+@pytest.mark.parametrize("text", ["ADP - and CP-induced platelet aggregation", "Stage II - IV or FIGO stage", "See [NOTE] below"])
+def test_a_dash_or_bracket_is_not_always_a_definition(pipeline, text):
+    assert not defined_abbreviations([text], pipeline.glossary)
