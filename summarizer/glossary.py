@@ -201,6 +201,9 @@ class Glossary:
                 first = tokens[0].lower()
                 self._starts[first] = max(self._starts.get(first, 0), len(tokens))
         self._longest = max(self._starts.values(), default=0)
+        # every run of leading words of a longer form ("interstitial", "interstitial lung"): a
+        # run that is none of these cannot grow into a term, so the matcher stops there
+        self._prefixes = _prefixes_of([*self._by_form, *self._by_abbreviation])
         self._ending_tails = {ending[-3:] for ending in self._endings}
         self._longest_ending = max(map(len, self._endings), default=0)
         self._by_word_ending: dict[str, GlossaryEntry | None] = {}
@@ -244,6 +247,7 @@ class Glossary:
                 first = tokens[0].lower()
                 extended._starts[first] = max(extended._starts.get(first, 0), len(tokens))
         extended._longest = max(extended._starts.values(), default=0)
+        extended._prefixes = self._prefixes | _prefixes_of(list(defined))
         return extended
 
     def explains(self, text: str) -> bool:
@@ -258,42 +262,50 @@ class Glossary:
         known form wins (a dict lookup per length, not a regex per term). Forms ignore case;
         abbreviations must match case exactly, so "AST" never matches "last" or "Ast".
         """
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        if not spans or not self._longest:
+        if not self._longest:
             return []
-        lower = text.lower()
+        lower = _same_length_lower(text)
+        spans = [m.span() for m in _WORD.finditer(lower)]
+        if not spans:
+            return []
+        words = [lower[a:b] for a, b in spans]
+        # most words start no term and end in no known ending: one list pass in C finds the rest
+        starts, tails = self._starts, self._ending_tails
+        candidates = [i for i, word in enumerate(words) if word in starts or word[-3:] in tails]
         skip = web_addresses(text, lower)
         found = []
-        i = 0
         count = len(spans)
-        while i < count:
+        after = 0  # the first word not inside a term already found
+        for i in candidates:
+            if i < after:
+                continue
             start, first_end = spans[i]
-            most = self._starts.get(lower[start:first_end], 0)
+            most = starts.get(words[i], 0)
             hit = None
             if most and not _glued_before(text, start):
                 # keys of the runs of 1..most words starting here, as _normal() would make them
-                keys = [lower[start:first_end]]
+                keys = [words[i]]
                 for j in range(i + 1, min(i + most, count)):
+                    if keys[-1] not in self._prefixes:
+                        break
                     gap = text[spans[j - 1][1] : spans[j][0]]
                     separator = " " if _SPACE_OR_HYPHEN.fullmatch(gap) else gap if gap in ("/", ".") else None
                     if separator is None:
                         break
-                    keys.append(keys[-1] + separator + lower[spans[j][0] : spans[j][1]])
+                    keys.append(keys[-1] + separator + words[j])
                 for n in range(len(keys), 0, -1):
                     end = spans[i + n - 1][1]
                     entry = self._by_abbreviation.get(text[start:end]) or self._by_form.get(keys[n - 1])
                     if entry and not _glued_after(text, end):
                         hit = (start, end, entry, n)
                         break
-            if hit is None and lower[first_end - 3 : first_end] in self._ending_tails:
-                entry = self._entry_by_ending(lower[start:first_end])
+            if hit is None and words[i][-3:] in tails:
+                entry = self._entry_by_ending(words[i])
                 if entry and not _glued_before(text, start) and not _glued_after(text, first_end):
                     hit = (start, first_end, entry, 1)
             if hit and not any(s < hit[1] and hit[0] < e for s, e in skip):
                 found.append(hit[:3])
-                i += hit[3]
-            else:
-                i += 1
+                after = i + hit[3]
         return found
 
 
@@ -332,8 +344,29 @@ def _normal(form: str) -> str:
     return _SEPARATOR.sub(" ", form.strip().lower())
 
 
+def _same_length_lower(text: str) -> str:
+    """``text.lower()``, but a character whose lower case is longer ("İ") stays as it is, so
+    positions in the lower-case text are positions in ``text``."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def _key_tokens(form: str) -> list[str]:
     return _WORD.findall(form)
+
+
+def _prefixes_of(forms: list[str]) -> set[str]:
+    """The lookup keys of the leading words of each form of two or more words, as the matcher
+    builds them: "pd l1" gives "pd"; "microalbumin/creatinine ratio" gives "microalbumin" and
+    "microalbumin/creatinine"."""
+    prefixes = set()
+    for form in forms:
+        key = _normal(form)
+        ends = [m.end() for m in _WORD.finditer(key)]
+        prefixes.update(key[:end] for end in ends[:-1])
+    return prefixes
 
 
 # Web and e-mail addresses, and bare domains: no term is matched inside them.

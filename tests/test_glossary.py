@@ -118,3 +118,9 @@ def test_web_addresses_are_found_as_the_pattern_finds_them(text):
     from summarizer.glossary import WEB_ADDRESS, web_addresses
 
     assert web_addresses(text) == [m.span() for m in WEB_ADDRESS.finditer(text)]
+
+
+def test_a_letter_whose_lower_case_is_longer_does_not_shift_terms(glossary):
+    text = "İİ study of asthma"
+    (start, end, entry), = [f for f in glossary.find(text) if f[2].term == "asthma"]
+    assert text[start:end] == "asthma"
