@@ -132,11 +132,10 @@ class EverydayWords:
     def __init__(self, pairs: dict[str, str]):
         ordered = sorted(pairs.items(), key=lambda item: -len(item[0]))  # longest phrase first
         # not part of a hyphened word ("non-participants") or a plural possessive ("participants'")
-        self._patterns = [
-            (re.compile(r"(?<!-)\b" + re.escape(formal) + r"\b(?!-)" + (r"(?!['’])" if formal.endswith("s") else ""), re.I), plain)
-            for formal, plain in ordered
-            if formal.lower() != plain.lower()
-        ]
+        self._plain = {formal.lower(): plain for formal, plain in ordered if formal.lower() != plain.lower()}
+        # one pattern for all: at each place the longest formal phrase wins, as it comes first
+        alternatives = "|".join(re.escape(formal) for formal in self._plain)
+        self._pattern = re.compile(r"(?<!-)\b(?:" + alternatives + r")\b(?!-)", re.I) if self._plain else None
 
     @classmethod
     def load(cls, user_templates: Path | None = None) -> EverydayWords:
@@ -145,9 +144,14 @@ class EverydayWords:
 
     def __call__(self, text: str) -> str:
         """``text`` with formal words said the everyday way; a capital stays a capital."""
-        for pattern, plain in self._patterns:
-            text = pattern.sub(lambda m: plain[0].upper() + plain[1:] if m.group()[0].isupper() else plain, text)
-        return text
+        return self._pattern.sub(self._replace, text) if self._pattern else text
+
+    def _replace(self, match: re.Match) -> str:
+        formal = match.group()
+        if formal[-1] in "sS" and match.string[match.end() : match.end() + 1] in ("'", "’"):
+            return formal  # a plural possessive: "participants' diaries"
+        plain = self._plain[re.sub(r"\s+", " ", formal.lower())]
+        return plain[0].upper() + plain[1:] if formal[0].isupper() else plain
 
 
 @lru_cache(maxsize=1)
