@@ -195,6 +195,14 @@ def explain_study(
     return leaflet
 
 
+# words that say what form a product comes in, not what it is
+_PRODUCT_FORM_WORDS = frozenset(
+    "tablet tablets capsule capsules pill pills injection injections infusion solution cream gel ointment patch "
+    "spray drops powder suspension syrup oral iv sc im subcutaneous intravenous bar snack drink shake supplement "
+    "device sensor system kit app application program programme vaccine".split()
+)
+
+
 def treatment_names(study: Study, glossary: Glossary, phrases: PhraseBook) -> dict[str, GlossaryEntry]:
     """Entries for the names of the record's treatments ("GlycoBite", "Phesgo") that no
     glossary entry explains and that have a hard word in them: they say what kind of thing
@@ -204,7 +212,11 @@ def treatment_names(study: Study, glossary: Glossary, phrases: PhraseBook) -> di
         key = f"treatment_term_{(intervention.type or 'other').lower()}"
         kind = phrases.say(key if key in phrases.text else "treatment_term_other")
         names = [intervention.name, *intervention.other_names]
-        first_words = [name.split()[0] for name in names if len(name.split()) > 1]
+        # "Phesgo injection" is also called "Phesgo"; "Nicotinic acid" is not "Nicotinic"
+        first_words = [
+            name.split()[0] for name in names
+            if len(name.split()) > 1 and all(w.lower() in _PRODUCT_FORM_WORDS for w in name.split()[1:])
+        ]
         for name in [*names, *first_words]:
             name = name.strip(" ,;:")
             words = re.findall(r"[A-Za-z]{3,}", name)

@@ -157,3 +157,16 @@ def test_more_ways_a_record_spells_out_an_abbreviation(pipeline, text, short, lo
 @pytest.mark.parametrize("text", ["ADP - and CP-induced platelet aggregation", "Stage II - IV or FIGO stage", "See [NOTE] below"])
 def test_a_dash_or_bracket_is_not_always_a_definition(pipeline, text):
     assert not defined_abbreviations([text], pipeline.glossary)
+
+
+def test_only_a_product_name_before_its_form_is_taken_alone(pipeline):
+    record = minimal_record(
+        armsInterventionsModule={
+            "interventions": [
+                {"name": "Zorbitinic acid", "type": "DRUG"},
+                {"name": "Quentaflor oral tablets", "type": "DRUG"},
+            ]
+        },
+    )
+    terms = pipeline.explain(study_from_record(record, "x.json")).record_terms
+    assert "Quentaflor" in terms and "Zorbitinic" not in terms and "Zorbitinic acid" in terms
