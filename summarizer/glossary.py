@@ -282,7 +282,7 @@ class Glossary:
             start, first_end = spans[i]
             most = starts.get(words[i], 0)
             hit = None
-            if most and not _glued_before(text, start):
+            if most:
                 # keys of the runs of 1..most words starting here, as _normal() would make them
                 keys = [words[i]]
                 for j in range(i + 1, min(i + most, count)):
@@ -301,9 +301,10 @@ class Glossary:
                         break
             if hit is None and words[i][-3:] in tails:
                 entry = self._entry_by_ending(words[i])
-                if entry and not _glued_before(text, start) and not _glued_after(text, first_end):
+                if entry and not _glued_after(text, first_end):
                     hit = (start, first_end, entry, 1)
-            if hit and not any(s < hit[1] and hit[0] < e for s, e in skip):
+            # checked only for a hit: most candidate words match nothing
+            if hit and not _glued_before(text, start) and not any(s < hit[1] and hit[0] < e for s, e in skip):
                 found.append(hit[:3])
                 after = i + hit[3]
         return found
