@@ -12,22 +12,18 @@ from pathlib import Path
 
 from summarizer.build import LeafletPipeline
 from summarizer.check import check_html, check_text
-from summarizer.eligibility import fact_text, parse_criteria, units_kept
+from summarizer.eligibility import fact_text, numbers_kept, parse_criteria, units_kept
 from summarizer.load import find_record_files, load_studies
 from summarizer.plain_text import NEGATIONS, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def units_kept_in(criterion) -> bool:
-    return bool(units_kept(criterion.text, criterion.plain))
-
-
 def main() -> None:
     default = ROOT.parent / "shared" / "records" / "ctgov-v2"
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else default if default.is_dir() else ROOT / "examples"
     pipeline = LeafletPipeline()
-    criteria = rewritten = numbers_total = numbers_kept = negations_kept = units_kept = 0
+    criteria = rewritten = numbers_total = numbers_in_plain = negations_kept = units_in_plain = 0
     rules: Counter = Counter()
     plain_grades, record_grades, drops = [], [], []
     for path in find_record_files([folder]):
@@ -42,11 +38,10 @@ def main() -> None:
                         rewritten += 1
                         rules[criterion.rule] += 1
                     # a list number the record wrote twice, or "one (1)", is not two facts
-                    wanted, have = numbers_in(fact_text(criterion.text)), numbers_in(criterion.plain)
-                    numbers_total += len(wanted)
-                    numbers_kept += sum(min(wanted.count(n), have.count(n)) for n in set(wanted))
+                    numbers_total += len(numbers_in(fact_text(criterion.text)))
+                    numbers_in_plain += numbers_kept(criterion.text, criterion.plain)
                     negations_kept += len(NEGATIONS.findall(criterion.plain)) >= len(NEGATIONS.findall(criterion.text))
-                    units_kept += units_kept_in(criterion)
+                    units_in_plain += units_kept(criterion.text, criterion.plain)
             report = check_html(pipeline.renderer.html(pipeline.explain(study)))
             plain = report.sections["who-can-join"].flesch_kincaid_grade
             record = check_text(text).flesch_kincaid_grade
@@ -55,8 +50,8 @@ def main() -> None:
             drops.append(record - plain)
     print(f"records: {len(plain_grades)}; criteria: {criteria}")
     print(f"rewritten by a rule: {rewritten} ({rewritten / criteria:.1%}); kept as written: {criteria - rewritten}")
-    print(f"numbers kept: {numbers_kept} of {numbers_total} ({numbers_kept / max(numbers_total, 1):.1%}); "
-          f"negations kept in {negations_kept / criteria:.1%} of criteria; units kept in {units_kept / criteria:.1%}")
+    print(f"numbers kept: {numbers_in_plain} of {numbers_total} ({numbers_in_plain / max(numbers_total, 1):.1%}); "
+          f"negations kept in {negations_kept / criteria:.1%} of criteria; units kept in {units_in_plain / criteria:.1%}")
     print(f'"Who can join" grade: median {statistics.median(plain_grades):.1f} '
           f"(record's criteria text: median {statistics.median(record_grades):.1f}); "
           f"median drop {statistics.median(drops):.1f} grades; at or under grade 8: "

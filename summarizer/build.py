@@ -59,7 +59,6 @@ class StudyResult:
     report: ReadingReport  # in BuildResult.built, only the read-through figures are kept
     warnings: list[str]
     record_hash: str = ""
-    site_digest: str | None = None
 
     def slim(self) -> StudyResult:
         """What a long batch keeps of a built study: names, files and the read-through figures.
@@ -200,7 +199,6 @@ def build(
     previous = manifest["studies"] if manifest.get("inputs") == inputs and not options.force else {}
     entries: dict[str, dict] = {}
     todo: list[_Task] = []
-    count = 0
     sites: dict[Path, SiteOverlay] = {}
     for path in find_record_files(paths):
         try:
@@ -208,14 +206,14 @@ def build(
             site_path = site_file_for(path, options.site)
             if site_path is not None and site_path not in sites:
                 sites[site_path] = load_site(site_path)
-            site = sites.get(site_path) if site_path is not None else None
+            site = sites.get(site_path)
         except RecordError as error:
             _failed(path, str(error), manifest, entries, result, on_error)
             continue
+        site_digest = site.digest if site else None
         changed = []
         for index, study in enumerate(studies):
             entry = previous.get(study.nct_id)
-            site_digest = site.digest if site else None
             if (entry and entry.get("record") == study.record_hash and entry.get("site") == site_digest
                     and _files_present(options.out, study.nct_id, entry)):
                 entries[study.nct_id] = entry
@@ -226,10 +224,9 @@ def build(
         if changed:
             # only names are kept: the record is read again when its turn comes
             todo.append(_Task(path, tuple(changed), site))
-            count += len(changed)
         del studies
     if on_start:
-        on_start(count)
+        on_start(_study_count(todo))
     for task, done_in_file in _run(todo, options):
         for done in done_in_file:
             if isinstance(done, str):  # the file changed under us and no longer reads
@@ -240,7 +237,7 @@ def build(
             entries[done.nct_id] = {
                 "source": done.source,
                 "record": done.record_hash,
-                "site": done.site_digest,
+                "site": task.site.digest if task.site else None,
                 "files": sorted(p.name for p in done.files),
                 "grade": done.report.read_through.flesch_kincaid_grade,
                 "over": over,
@@ -291,11 +288,15 @@ def _files_present(out: Path, nct_id: str, entry: dict) -> bool:
     return bool(files) and all((out / nct_id / name).is_file() for name in files)
 
 
+def _study_count(tasks: list[_Task]) -> int:
+    return sum(len(task.studies) for task in tasks)
+
+
 def _run(tasks: list[_Task], options: BuildOptions) -> Iterator[tuple[_Task, list[StudyResult | str]]]:
     """Build in this process, or in ``options.jobs`` worker processes when there is enough to do.
     Results come back one file at a time, in order, and are not kept here."""
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or sum(len(task.studies) for task in tasks) < 4:
+    if jobs <= 1 or _study_count(tasks) < 4:
         pipeline = LeafletPipeline(options.templates, options.glossary) if tasks else None
         for task in tasks:
             yield task, _build_task(task, pipeline, options)
@@ -357,5 +358,4 @@ def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions,
     files = [path for path, _ in outputs] + [folder / "report.json"]
     report.findings = {}  # written out above; results of a long batch keep only the figures
     trim_memories()  # a batch of any size: word memories stay within their bounds
-    return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash,
-                       site.digest if site else None)
+    return StudyResult(study.nct_id, study.source, files, report, leaflet.warnings, study.record_hash)

@@ -37,6 +37,10 @@ _BLOCKS = {
     "table", "main", "details", "figcaption",
 }
 _SKIPPED = {"style", "script", "template", "noscript", "head", "title"}
+_VOID = frozenset(("br", "wbr", "img", "hr", "meta", "link", "input"))
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_FOLDING = frozenset(("details", "summary"))
+_SPACES = re.compile(r"\s+")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|Fig|al|U\.S|a\.m|p\.m)\.", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
@@ -59,6 +63,24 @@ class ReadingLevel:
         data = asdict(self)
         data["long_sentences"] = list(self.long_sentences)
         return data
+
+
+def _hidden(attrs: dict) -> bool:
+    """Whether a start tag's attributes hide the element from a reader."""
+    classes = (attrs.get("class") or "").split()
+    return "smz-print-only" in classes or "smz-running-footer" in classes or attrs.get("hidden") is not None
+
+
+def _close(stack: list[tuple[str, bool]], tag: str) -> tuple[int, int, bool]:
+    """Pop ``stack`` to the open ``tag``, tolerating unclosed elements (p, li) in hand-written
+    HTML: the skipped elements and ``<details>`` that closes, and whether a ``<summary>`` did."""
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i][0] == tag:
+            closed = stack[i:]
+            del stack[i:]
+            return (sum(1 for _, skipped in closed if skipped), sum(1 for name, _ in closed if name == "details"),
+                    any(name == "summary" for name, _ in closed))
+    return 0, 0, False
 
 
 @dataclass
@@ -91,11 +113,10 @@ class _TextExtractor(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        skipped = tag in _SKIPPED or "smz-print-only" in classes or "smz-running-footer" in classes or attrs.get("hidden") is not None
+        skipped = tag in _SKIPPED or _hidden(attrs)
         if tag in _BLOCKS:
             self._flush()
-        if tag in ("br", "wbr", "img", "hr", "meta", "link", "input"):
+        if tag in _VOID:
             return
         self._stack.append((tag, skipped))
         if skipped:
@@ -106,23 +127,16 @@ class _TextExtractor(HTMLParser):
             self._in_summary = True
         if tag == "section" and attrs.get("id") and not self._skip_depth:
             self.sections.append(Section(attrs["id"], ""))
-        self._heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+        self._heading = tag in _HEADINGS
 
     def handle_endtag(self, tag):
         if tag in _BLOCKS:
             self._flush()
-        # pop to the matching tag, tolerating unclosed elements (p, li) in hand-written HTML
-        for i in range(len(self._stack) - 1, -1, -1):
-            if self._stack[i][0] == tag:
-                for open_tag, skipped in self._stack[i:]:
-                    if skipped:
-                        self._skip_depth -= 1
-                    if open_tag == "details":
-                        self._details_depth -= 1
-                    if open_tag == "summary":
-                        self._in_summary = False
-                del self._stack[i:]
-                break
+        skipped, details, summary = _close(self._stack, tag)
+        self._skip_depth -= skipped
+        self._details_depth -= details
+        if summary:
+            self._in_summary = False
         self._heading = False
 
     def handle_data(self, data):
@@ -161,12 +175,6 @@ _OWN_TAG = re.compile(
 )
 _OWN_ATTRIBUTE = re.compile(r"\s+([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'))?")
 _RAW_TEXT_END = {name: re.compile(r"</\s*%s\s*>" % name, re.I) for name in HTMLParser.CDATA_CONTENT_ELEMENTS}
-_VOID = frozenset(("br", "wbr", "img", "hr", "meta", "link", "input"))
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_SPACES = re.compile(r"\s+")
-
-
-_FOLDING = frozenset(("details", "summary"))
 
 
 @lru_cache(maxsize=1024)
@@ -177,9 +185,7 @@ def _own_attributes(attributes: str) -> tuple[bool, str | None]:
     for attribute in _OWN_ATTRIBUTE.finditer(attributes):
         value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
         attrs[attribute.group(1).lower()] = value if value is None or "&" not in value else unescape(value)
-    classes = (attrs.get("class") or "").split()
-    hidden = "smz-print-only" in classes or "smz-running-footer" in classes or attrs.get("hidden") is not None
-    return hidden, attrs.get("id")
+    return _hidden(attrs), attrs.get("id")
 
 
 def _own_sections(html: str) -> list[Section] | None:
@@ -205,17 +211,11 @@ def _own_sections(html: str) -> list[Section] | None:
         nonlocal skip, details, in_summary, heading
         if tag in _BLOCKS:
             flush()
-        for i in range(len(stack) - 1, -1, -1):
-            if stack[i][0] == tag:
-                for open_tag, skipped in stack[i:]:
-                    if skipped:
-                        skip -= 1
-                    if open_tag == "details":
-                        details -= 1
-                    if open_tag == "summary":
-                        in_summary = False
-                del stack[i:]
-                break
+        skipped, folded, summary = _close(stack, tag)
+        skip -= skipped
+        details -= folded
+        if summary:
+            in_summary = False
         heading = False
 
     position, length = 0, len(html)
@@ -373,6 +373,22 @@ def trim_memories() -> None:
         is_hard.cache_clear()
 
 
+# textstat's formulas, on its counts: the whole-text functions below and ``reading_level``'s
+# summed counts share them.
+def _fk_grade(words: int, sentences: int, syllables: int) -> float:
+    return 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
+
+
+def _smog_index(complex_count: int, sentences: int) -> float:
+    return (1.043 * (30 * (complex_count / sentences)) ** 0.5) + 3.1291
+
+
+def _dale_chall_score(difficult: int, words: int, sentences: int) -> float:
+    share = 100 * difficult / words
+    score = 0.1579 * share + 0.0496 * (words / sentences)
+    return score + 3.6365 if share > 5 else score
+
+
 def sentence_grade(sentence: str) -> float:
     """Flesch-Kincaid grade of one sentence: textstat's formula and counts (a test checks they are
     equal), with syllables counted once per word."""
@@ -381,7 +397,7 @@ def sentence_grade(sentence: str) -> float:
     syllables = sum(word_syllables(w) for w in list_words(sentence, lowercase=True))
     if not words or not sentences or not syllables:
         return 0.0
-    return 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
+    return _fk_grade(words, sentences, syllables)
 
 
 def complex_words(text: str) -> int:
@@ -394,7 +410,7 @@ def smog(text: str) -> float:
     sentences = textstat.sentence_count(text)
     if not sentences:
         return 0.0
-    return (1.043 * (30 * (complex_words(text) / sentences)) ** 0.5) + 3.1291
+    return _smog_index(complex_words(text), sentences)
 
 
 def dale_chall(text: str) -> float:
@@ -405,9 +421,7 @@ def dale_chall(text: str) -> float:
         return 0.0
     easy = get_lang_easy_words("en_US")
     hard = sum(1 for w in list_words(text) if len(w.split()) == 1 and w.lower() not in easy)
-    share = 100 * hard / words
-    score = 0.1579 * share + 0.0496 * (words / textstat.sentence_count(text))
-    return score + 3.6365 if share > 5 else score
+    return _dale_chall_score(hard, words, textstat.sentence_count(text))
 
 
 # textstat.sentence_count's own pattern: a sentence is a run of text from a word boundary up to
@@ -446,6 +460,7 @@ def _sentence_counts(sentence: str) -> _Counts | None:
     )
 
 
+_NOTHING_READ = ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
 _FRE = {key: get_lang_cfg("en_US", key) for key in ("fre_base", "fre_sentence_length", "fre_syll_per_word")}
 
 
@@ -460,31 +475,26 @@ def reading_level(sentences: list[str]) -> ReadingLevel:
         return _reading_level_of_text(sentences)
     words = sum(c.words for c in counts)
     if not words:
-        return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
+        return _NOTHING_READ
     counted = max(1, sum(c.counted for c in counts))  # textstat.sentence_count never says 0 for text
     syllables = sum(c.syllables for c in counts)
     complex_count = sum(c.complex for c in counts)
-    difficult = sum(c.difficult for c in counts)
     per_sentence = words / counted  # textstat's words_per_sentence
     per_word = syllables / words  # textstat's syllables_per_word
-    if per_sentence == 0 or per_word == 0:
+    if per_word == 0:
         grade = ease = 0.0
     else:
-        grade = (0.39 * per_sentence) + (11.8 * per_word) - 15.59
+        grade = _fk_grade(words, counted, syllables)
         ease = _FRE["fre_base"] - _FRE["fre_sentence_length"] * per_sentence - _FRE["fre_syll_per_word"] * per_word
-    share = 100 * difficult / words
-    dale = (0.1579 * share) + (0.0496 * per_sentence)
-    if share > 5:
-        dale += 3.6365
     return ReadingLevel(
-        dale_chall=round(dale, 1),
+        dale_chall=round(_dale_chall_score(sum(c.difficult for c in counts), words, counted), 1),
         complex_word_share=round(complex_count / words, 3),
         flesch_kincaid_grade=round(grade, 1),
-        smog_index=round((1.043 * (30 * (complex_count / counted)) ** 0.5) + 3.1291, 1),
+        smog_index=round(_smog_index(complex_count, counted), 1),
         flesch_reading_ease=round(ease, 1),
         words=words,
         sentences=counted,
-        words_per_sentence=round(words / counted, 1),
+        words_per_sentence=round(per_sentence, 1),
         long_sentences=tuple(s.replace("\u00b7", ".") for s, c in zip(sentences, counts) if c.words > LONG_SENTENCE_WORDS),
     )
 
@@ -496,7 +506,7 @@ def _reading_level_of_text(sentences: list[str]) -> ReadingLevel:
     counted = textstat.sentence_count(text) if text else 0
     long = tuple(s.replace("\u00b7", ".") for s in sentences if textstat.lexicon_count(s) > LONG_SENTENCE_WORDS)
     if not words:
-        return ReadingLevel(0.0, 0.0, 0.0, 0, 0, 0.0, ())
+        return _NOTHING_READ
     return ReadingLevel(
         dale_chall=round(dale_chall(text), 1),
         complex_word_share=round(complex_words(text) / words, 3),
@@ -520,7 +530,7 @@ _PASSIVE = re.compile(
 _NOT_PARTICIPLE = {"need", "seed", "bed", "red", "shed", "feed", "speed", "hundred", "interested", "tired", "bored",
                    "married", "worried", "scared", "used", "based", "concerned", "related", "allowed", "supposed"}
 _SYMBOL = re.compile(r"[<>≤≥=±×]|\b[\d.]+\s*[x×]\s*(?:ULN|LLN)\b|(?<=\d)\s*[x×]\s*10\^?\d")
-_SHORT_FORM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*\b")
+_SHORT_FORM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*\b")  # two capitals or more
 
 
 @dataclass(frozen=True)
@@ -576,36 +586,45 @@ class RecordGlossary:
         return self._extended
 
     def find(self, text: str) -> list:
-        if self.own_terms_may_match(text) or len(text.lower()) != len(text):
-            found = self._own.get(text)
-            if found is None:
-                found = self._own[text] = self.glossary.find(text)
-            return found
-        return self._find(text)
+        if self.shares_base(text):
+            return self._find(text)
+        found = self._own.get(text)
+        if found is None:
+            found = self._own[text] = self.glossary.find(text)
+        return found
 
-    def own_terms_may_match(self, text: str) -> bool:
-        return self._record_words is not None and self._record_words.search(text) is not None
+    def shares_base(self, text: str) -> bool:
+        """Whether the base glossary's findings in ``text`` are this record's: none of the
+        record's terms may match, and lower case keeps every position."""
+        return (self._record_words is None or self._record_words.search(text) is None) and len(text.lower()) == len(text)
 
 
 _FIRST_RUN = re.compile(r"[^\W_]+")
+
+
+def _per_glossary(memories: weakref.WeakKeyDictionary, glossary, work):
+    """``work(glossary, text)`` as a function of ``text`` with its last few thousand results
+    remembered, one memory per glossary in ``memories`` (it goes with the glossary)."""
+    try:
+        return memories[glossary]
+    except KeyError:
+        ref = weakref.ref(glossary)
+
+        @lru_cache(maxsize=SENTENCE_MEMORY)
+        def remembered(text: str):
+            return work(ref(), text)
+
+        memories[glossary] = remembered
+        return remembered
+
+
 _FINDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _shared_finder(glossary):
-    """``glossary.find`` with its last few thousand results remembered, one memory per glossary
-    (it goes with the glossary)."""
-    try:
-        return _FINDERS[glossary]
-    except (KeyError, TypeError):
-        pass
-    ref = weakref.ref(glossary)
-
-    @lru_cache(maxsize=SENTENCE_MEMORY)
-    def find(text: str) -> list:
-        return ref().find(text)
-
-    _FINDERS[glossary] = find
-    return find
+    """``glossary.find``, remembered per glossary."""
+    return _per_glossary(_FINDERS, glossary, lambda base, text: base.find(text))
 
 
 @lru_cache(maxsize=SENTENCE_MEMORY)
@@ -618,21 +637,18 @@ def _sentence_basics(sentence: str) -> tuple:
         round(sentence_grade(sentence), 1) if words else 0.0,
         tuple(find_passive(sentence)),
         tuple(m.group() for m in _SYMBOL.finditer(sentence)),
-        tuple((m.group(), m.start(), m.end()) for m in _SHORT_FORM.finditer(sentence)
-              if sum(c.isupper() for c in m.group()) >= 2),
+        tuple((m.group(), m.start(), m.end()) for m in _SHORT_FORM.finditer(sentence)),
     )
 
 
 def _glossary_view(sentence: str, glossary) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """The spans a glossary entry, a web address or an NCT ID explains, and the hard words
     no entry explains (capitals are abbreviations: they are reported as such)."""
-    from summarizer.coverage import hard_words  # wordfreq loads lazily: only for sentence detail
-    from summarizer.glossary import _ADDRESS_HINTS, WEB_ADDRESS
+    from summarizer.coverage import hard_words  # coverage imports this module
+    from summarizer.glossary import _same_length_lower, web_addresses
 
     covered = [(a, b) for a, b, _ in glossary.find(sentence)] if glossary is not None else []
-    lower = sentence.lower()
-    if any(hint in lower for hint in _ADDRESS_HINTS):  # what every address has (as Glossary.find)
-        covered += [m.span() for m in WEB_ADDRESS.finditer(sentence)]
+    covered += web_addresses(sentence, _same_length_lower(sentence))
     if "NCT" in sentence:
         covered += [m.span() for m in _NCT_ID.finditer(sentence)]
     unexplained = [w for w, ok in hard_words(sentence, glossary) if not ok and not w.isupper()] if glossary is not None else []
@@ -640,27 +656,17 @@ def _glossary_view(sentence: str, glossary) -> tuple[tuple[tuple[int, int], ...]
 
 
 _NCT_ID = re.compile(r"\bNCT\d{8}\b")
-_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _remembered_view(sentence: str, glossary: RecordGlossary):
     """``_glossary_view`` of a sentence the record's own terms cannot touch, remembered per glossary."""
-    try:
-        view = _VIEWS[glossary.base]
-    except KeyError:
-        ref = weakref.ref(glossary.base)
-
-        @lru_cache(maxsize=SENTENCE_MEMORY)
-        def view(text: str):
-            return _glossary_view(text, RecordGlossary(ref()))
-
-        _VIEWS[glossary.base] = view
+    view = _per_glossary(_VIEWS, glossary.base, lambda base, text: _glossary_view(text, RecordGlossary(base)))
     return view(sentence)
 
 
 def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset()) -> SentenceFinding:
     words, grade, passive, symbols, short_forms = _sentence_basics(sentence)
-    if isinstance(glossary, RecordGlossary) and not glossary.own_terms_may_match(sentence) and len(sentence.lower()) == len(sentence):
+    if isinstance(glossary, RecordGlossary) and glossary.shares_base(sentence):
         covered, unexplained = _remembered_view(sentence, glossary)
     else:
         covered, unexplained = _glossary_view(sentence, glossary)

@@ -16,6 +16,7 @@ from summarizer.build import FORMATS, BuildOptions, LeafletPipeline, build
 from summarizer.check import ReadingReport, check_html
 from summarizer.config import DEFAULT_MAX_GRADE, Config, ConfigError, load_config
 from summarizer.load import RecordError, load_studies
+from summarizer.render import PAGE_SIZES
 from summarizer.write import write_atomic
 
 EXIT_BAD_INPUT = 2
@@ -43,7 +44,7 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Folder to write DIR/<NCTID>/ into.")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_formats, help="Outputs to write: html, embed, pdf.")
-@click.option("--page-size", type=click.Choice(["a4", "letter"]), help="PDF page size (default a4).")
+@click.option("--page-size", type=click.Choice(list(PAGE_SIZES)), help="PDF page size (default a4).")
 @click.option("--templates", type=_folder, help="Your templates folder, looked in before the shipped one.")
 @click.option("--glossary", type=_folder, help="Your glossary folder; its entries add to or replace shipped ones.")
 @click.option("--max-grade", type=float, help="Exit 1 (after writing) if a leaflet reads above this grade.")
@@ -87,46 +88,43 @@ def build_command(paths, out, formats, page_size, templates, glossary, max_grade
     result = build(paths, options, on_study=on_study, on_error=on_error, on_start=on_start)
     if bar is not None:
         bar.__exit__(None, None, None)
+    _report_build(result, options, quiet)
     if watch:
-        _report_build(result, out, prune, quiet, max_grade)
-        _watch(paths, options, on_study, on_error, out, prune, quiet, max_grade)
+        _watch(paths, options, on_study, on_error, quiet)
         return
-    _finish(result, out, prune, quiet, max_grade)
-
-
-def _watch(paths, options, on_study, on_error, out, prune, quiet, max_grade) -> None:
-    """Rebuild on every change until interrupted; the incremental build redoes only what changed."""
-    from watchfiles import watch
-
-    watched = [*paths, *(p for p in (options.templates, options.glossary, options.site) if p)]
-    click.echo(f"watching {len(watched)} path(s); Ctrl+C stops", err=True)
-    try:
-        for _ in watch(*watched, debounce=300, step=100, rust_timeout=1000):
-            _report_build(build(paths, dataclasses.replace(options, force=False), on_study, on_error), out, prune, quiet, max_grade)
-    except KeyboardInterrupt:
-        pass
-
-
-def _finish(result, out, prune, quiet, max_grade) -> None:
-    _report_build(result, out, prune, quiet, max_grade)
     if result.errors:
         sys.exit(EXIT_BAD_INPUT)
     if result.over_grade:
         sys.exit(EXIT_OVER_GRADE)
 
 
-def _report_build(result, out, prune, quiet, max_grade) -> None:
+def _watch(paths, options: BuildOptions, on_study, on_error, quiet: bool) -> None:
+    """Rebuild on every change until interrupted; the incremental build redoes only what changed."""
+    from watchfiles import watch
+
+    watched = [*paths, *(p for p in (options.templates, options.glossary, options.site) if p)]
+    click.echo(f"watching {len(watched)} path(s); Ctrl+C stops", err=True)
+    options = dataclasses.replace(options, force=False)
+    try:
+        for _ in watch(*watched, debounce=300, step=100, rust_timeout=1000):
+            _report_build(build(paths, options, on_study, on_error), options, quiet)
+    except KeyboardInterrupt:
+        pass
+
+
+def _report_build(result, options: BuildOptions, quiet: bool) -> None:
     if result.skipped:
         click.echo(f"skipped {len(result.skipped)} legacy XML file(s): only API v2 JSON and YAML records are read", err=True)
     for nct_id in result.gone:
-        click.echo(f"gone: {nct_id}: its record was not given" + (", outputs removed" if prune else " (--prune removes its outputs)"), err=True)
+        click.echo(f"gone: {nct_id}: its record was not given"
+                   + (", outputs removed" if options.prune else " (--prune removes its outputs)"), err=True)
     click.echo(
-        f"built {len(result.built)} leaflet(s) into {out}, {len(result.unchanged)} unchanged, "
+        f"built {len(result.built)} leaflet(s) into {options.out}, {len(result.unchanged)} unchanged, "
         f"{len(result.errors)} file(s) failed",
         err=quiet,
     )
     for line in result.over_grade:
-        click.echo(f"over grade {max_grade:g}: {line}", err=True)
+        click.echo(f"over grade {options.max_grade:g}: {line}", err=True)
 
 
 @cli.command("check")

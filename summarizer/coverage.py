@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from summarizer.check import REFERENCE_SECTIONS, extract_sections
 from summarizer.glossary import is_hard, web_addresses
 from summarizer.model import Study
+
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:['’][a-z]+)?(?![\w-]*\d)")
-
-
+_POSSESSIVE = re.compile(r"['’]s$")
 # "stage IIIA", "grade IIb", "type IIa": a Roman numeral and a letter is a code, like "MK-3475"
 _STAGE_CODE = re.compile(r"(?:I{1,3}|IV|VI{0,3})[A-Ea-e]")
 
@@ -32,7 +32,7 @@ def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:
     for match in _WORD.finditer(text):
         if any(s <= match.start() < e for s, e in addresses):
             continue
-        word = re.sub(r"['’]s$", "", match.group())
+        word = _POSSESSIVE.sub("", match.group())
         if _STAGE_CODE.fullmatch(word):
             continue
         if is_hard(word):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.plain_text import NEGATIONS, EverydayWords, everyday_words, numbers_in, plain_symbols, unescape_markdown
+from summarizer.plain_text import (NEGATIONS, NUMBER_WORDS, EverydayWords, everyday_words, numbers_in, plain_symbols,
+                                   unescape_markdown)
 
 
 @dataclass
@@ -258,6 +259,16 @@ def _planned(g) -> str:
     return "have " + g["x"]
 
 
+def _leading_comparison(g) -> str | None:
+    """"≥20% of the skin affected" -> "have at least 20% of the skin affected"; "< 3 meals" -> "have
+    fewer than 3 meals" (a count), "< 5%" -> "have less than 5%". An age or a time is left alone."""
+    if re.match(r"%?\s*(?:years?|months?|weeks?|days?)\b", g["x"], re.I):
+        return None
+    percent = g["x"].startswith("%")
+    said = "fewer than" if g["op"] == "<" and not percent else _LIMIT_WORDS[g["op"]]
+    return "have " + said + " " + g["n"] + ("" if percent else " ") + g["x"].strip()
+
+
 _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
     ("age range", re.compile(r"^(?:(?:adults?|patients?|participants?|subjects?|men|women|males?|females?)\s+)?(?:aged?\s+)?(?:over|older than|above)\s+(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*,?\s*and\s+(?:less than|under|younger than|below)\s+(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?\.?$", re.I), r"are between \g<a> and \g<b> years old"),
     ("sexes", re.compile(r"^both (?:female and male|male and female|sexes|genders)\.?$", re.I), "are female or male"),
@@ -291,13 +302,14 @@ _RULES_ANY: list[tuple[str, re.Pattern, object]] = [
      lambda g: "are a " + g["x"].lower().rstrip("s") + re.sub(r"\bor (?:cessation of smoking|smoking cessation)\b", "or stopped smoking", g.get("rest", ""), flags=re.I)),
     ("currently", re.compile(r"^currently (?P<x>.+)$", re.I), r"are currently \g<x>"),
 ]
+_WHO = r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?"  # who an age rule may start with
 _AGE_RULES: list[tuple[str, re.Pattern, object]] = [
-    ("age at least and below", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?P<age>aged?:?\s*)?(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*(?:and|,)\s*(?:<|below|under|younger than|less than)\s*(?P<b>\d+)\s*(?P<y>years?(?:\s+of age|\s+old)?)?(?P<rest>(?:\s*[,;]|\s+(?:at|on|when)\b).*)?$", re.I),
+    ("age at least and below", re.compile(_WHO + r"(?P<age>aged?:?\s*)?(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*(?:and|,)\s*(?:<|below|under|younger than|less than)\s*(?P<b>\d+)\s*(?P<y>years?(?:\s+of age|\s+old)?)?(?P<rest>(?:\s*[,;]|\s+(?:at|on|when)\b).*)?$", re.I),
      lambda g: None if not (g.get("y") or g.get("age")) else f"are at least {g['a']} and younger than {g['b']} years old" + g.get("rest", "")),
-    ("age over", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:>|over|older than)\s*(?P<n>\d+)\s*years?(?:\s+of age|\s+old)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are over \g<n> years old\g<rest>"),
-    ("age at least", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*|old\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*[,;(].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
-    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*|age range of\s+|ages\s+)?between\s+(?P<a>\d+)\s*(?:years?\s*)?and\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are between \g<a> and \g<b> years old\g<rest>"),
-    ("age between", re.compile(r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?(?:aged?:?\s*|age range of\s+|ages\s+)?(?:between\s+)?(?:(?P<ge>≥|>=)\s*)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?(ge)(?:≤|<=)\s*)(?P<b>\d+)\s*years?(?:\s+of age|\s+old|\s+age range)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
+    ("age over", re.compile(_WHO + r"(?:aged?:?\s*)?(?:>|over|older than)\s*(?P<n>\d+)\s*years?(?:\s+of age|\s+old)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are over \g<n> years old\g<rest>"),
+    ("age at least", re.compile(_WHO + r"(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*|old\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*[,;(].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
+    ("age between", re.compile(_WHO + r"(?:aged?:?\s*|age range of\s+|ages\s+)?between\s+(?P<a>\d+)\s*(?:years?\s*)?and\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are between \g<a> and \g<b> years old\g<rest>"),
+    ("age between", re.compile(_WHO + r"(?:aged?:?\s*|age range of\s+|ages\s+)?(?:between\s+)?(?:(?P<ge>≥|>=)\s*)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?(ge)(?:≤|<=)\s*)(?P<b>\d+)\s*years?(?:\s+of age|\s+old|\s+age range)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
 ]
 _RULES_ANY += _AGE_RULES + [
     ("sexes", re.compile(r"^(?:both\s+)?(?:males? (?:or|and) females?|females? (?:or|and) males?|men (?:or|and) women|women (?:or|and) men)(?:\s+(?:patients|participants|subjects|adults))?(?:\s+(?:are|can be|will be)\s+(?:included|eligible|allowed|welcome)(?:\s+in\s+(?:the\s+|this\s+)?study)?)?(?P<rest>(?:\s*[,;(].*|\s+(?:aged?|ages|between|over|older|at least|\d).*)?)$", re.I), r"are male or female\g<rest>"),
@@ -339,8 +351,7 @@ _RULES_ANY += _AGE_RULES + [
     ("life expectancy", re.compile(r"^(?:a\s+)?(?:estimated\s+)?life expectancy (?:of\s+)?(?P<x>.+)$", re.I), r"have a life expectancy of \g<x>"),
     ("gestation", re.compile(r"^(?P<x>[\d.]+\s*(?:(?:-|–|to)\s*[\d.]+\s*)?weeks?\s+(?:of\s+gestation|gestation(?:al age)?|pregnant)\b.*)$", re.I), r"are at \g<x>"),
     ("leading comparison", re.compile(r"^(?P<op>≥|>=|≤|<=|<|>)\s*(?P<n>\d[\d.,]*)\s*(?P<x>%?\s*[A-Za-z].*)$", re.I),
-     lambda g: None if re.match(r"%?\s*(?:years?|months?|weeks?|days?)\b", g["x"], re.I) else
-     "have " + {"≥": "at least", ">=": "at least", "≤": "at most", "<=": "at most", ">": "more than"}.get(g["op"], "fewer than" if not g["x"].startswith("%") else "less than") + " " + g["n"] + ("" if g["x"].startswith("%") else " ") + g["x"].strip()),
+     _leading_comparison),
     ("already you", re.compile(r"^(?P<verb>have|has|had|are|is|were|was|be|can|could|will|do|agree|understand|speak|read|live|reside|plan|intend|meet|own|receive|take|sign|undergo|require|need)\b(?P<x>.*)$", re.I), r"\g<verb>\g<x>"),
 ]
 
@@ -405,12 +416,10 @@ def fact_text(text: str) -> str:
     """The criterion with what is not a fact taken out, for the fact check: a list number the
     record wrote twice ("1. 1\\. Aged ...") and a number said twice ("one (1) month" -> "1 month")."""
     text = re.sub(r"^\s*\d{1,2}[.)]\s+(?=[A-Z])", "", text)
-    return _ONE_AND_DIGIT.sub(lambda m: m.group(2) if _WORD_NUMBER.get(m.group(1).lower()) == m.group(2) else m.group(), text)
+    return _ONE_AND_DIGIT.sub(lambda m: m.group(2) if NUMBER_WORDS.get(m.group(1).lower()) == m.group(2) else m.group(), text)
 
 
-_WORD_NUMBER = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-                "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
-_ONE_AND_DIGIT = re.compile(r"\b(" + "|".join(_WORD_NUMBER) + r")\s*\((\d{1,2})\)", re.I)
+_ONE_AND_DIGIT = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\s*\((\d{1,2})\)", re.I)
 _SUBHEADING = re.compile(r"^[^a-z]*[A-Z][^a-z]*:\s*$|^.{0,80}:\s*$")
 
 
@@ -526,8 +535,8 @@ def _both_limits(m: re.Match) -> str:
 
 _COMPARISON = {"≥": "of at least", ">=": "of at least", "=>": "of at least", "≤": "of at most", "<=": "of at most",
                "=<": "of at most", "<": "below", ">": "above"}
-_WEIGH = {"≥": "at least", ">=": "at least", "=>": "at least", "≤": "at most", "<=": "at most", "=<": "at most",
-          "<": "less than", ">": "more than"}
+_LIMIT_WORDS = {"≥": "at least", ">=": "at least", "=>": "at least", "≤": "at most", "<=": "at most", "=<": "at most",
+                "<": "less than", ">": "more than"}
 _LAB = re.compile(r"^(?P<m>[A-Za-z][^<>≤≥=:;]{1,80}?)\s*(?P<op>≥|>=|=>|≤|<=|=<|<|>)\s*(?P<rest>[\d.,].*)$")
 _LAB_WORDS = re.compile(r"^(?P<m>[A-Za-z][^<>≤≥=:;,]{1,60}?\b(?:count|level|score|rate|concentration|value|ratio)(?:\s*\([^)]*\))?)\s+(?P<op>above|below|greater than|less than|higher than|lower than)\s+(?P<rest>(?:\d|the (?:upper|lower) limit of normal\b).*)$", re.I)
 _NOT_A_MEASURE = re.compile(r"^(?:age|aged|have|has|are|is|be|no|not|any|patients?|participants?|subjects?|males?|females?|men|women|adults?|children|standard|pregnan\w*)\b", re.I)
@@ -564,7 +573,7 @@ def _lab_value(core: str) -> str | None:
         measure, comparison = measure[:-3].rstrip(), comparison.replace("of ", "")
         comparison = "of " + comparison if comparison.startswith("at") else comparison
     if re.fullmatch(r"(?:body\s+)?weight", measure, re.I):
-        return f"weigh {_WEIGH[op]} {rest}"
+        return f"weigh {_LIMIT_WORDS[op]} {rest}"
     article = ""
     if _COUNTABLE.search(measure):
         article = _article(measure)
@@ -714,11 +723,20 @@ def _split_one(sentence: str) -> str:
     return sentence
 
 
+_BRACKET_STEP = {"(": 1, "[": 1, ")": -1, "]": -1}
+
+
+def _bracket_depths(text: str) -> list[int]:
+    """For each character of ``text``, how deep in round or square brackets it is (after it)."""
+    depth, depths = 0, []
+    for char in text:
+        depth += _BRACKET_STEP.get(char, 0)
+        depths.append(depth)
+    return depths
+
+
 def _outside_brackets(text: str, pattern: re.Pattern, replacement) -> str:
-    depth, spans = 0, []
-    for i, ch in enumerate(text):
-        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
-        spans.append(depth)
+    spans = _bracket_depths(text)
     pieces, last = [], 0
     for match in pattern.finditer(text):
         if spans[match.start()] > 0 or match.end() >= len(text):
@@ -794,13 +812,6 @@ def _shares_a_head(items: list[str]) -> bool:
 
 def _top_level_parts(text: str) -> list[str]:
     """``text`` split at commas outside brackets."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
+    depths = _bracket_depths(text)
+    cuts = [i for i, char in enumerate(text) if char == "," and depths[i] == 0]
+    return [text[start + 1:end] for start, end in zip([-1, *cuts], [*cuts, len(text)])]

@@ -214,15 +214,13 @@ def treatment_names(study: Study, glossary: Glossary, phrases: PhraseBook) -> di
         names = [intervention.name, *intervention.other_names]
         # "Phesgo injection" is also called "Phesgo"; "Nicotinic acid" is not "Nicotinic"
         first_words = [
-            name.split()[0] for name in names
-            if len(name.split()) > 1 and all(w.lower() in _PRODUCT_FORM_WORDS for w in name.split()[1:])
+            words[0] for words in map(str.split, names)
+            if len(words) > 1 and all(w.lower() in _PRODUCT_FORM_WORDS for w in words[1:])
         ]
         for name in [*names, *first_words]:
             name = name.strip(" ,;:")
             words = re.findall(r"[A-Za-z]{3,}", name)
-            if not words or name in entries or glossary.find(name) or not any(is_hard(w) for w in words):
-                continue
-            if len(name) > 60:
+            if not words or len(name) > 60 or name in entries or glossary.find(name) or not any(is_hard(w) for w in words):
                 continue
             entries[name] = GlossaryEntry(
                 term=name,

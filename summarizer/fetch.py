@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import json
-import re
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,15 +24,12 @@ import httpx
 
 from summarizer import __version__
 from summarizer.load import NCT_ID
-from summarizer.write import write_atomic
+from summarizer.write import write_json
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov"
 DEFAULT_PER_MINUTE = 50.0  # the registry asks for about 50 requests a minute at most
 DEFAULT_TIMEOUT = 30.0  # seconds to wait for an answer (10 at most to connect)
 DEFAULT_RETRIES = 3  # tries after the first, on 429, 5xx, timeouts and broken connections
-
-# ASCII digits only: ``\d`` would also take other scripts' digits into a URL or a file name.
-RECORD_FILE = re.compile(r"NCT[0-9]{8}\.json")
 
 # Ask for JSON with text fields in Markdown: both are the API's defaults, named so a change of
 # default on the registry's side does not change the records we store.
@@ -134,6 +130,7 @@ class RegistryClient:
     ):
         self.base_url = normalize_base_url(base_url or DEFAULT_BASE_URL)
         self.timeout = timeout
+        self.connect_timeout = min(timeout, 10.0)
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -145,7 +142,7 @@ class RegistryClient:
         # whole backoff) until the registry answers again: other IDs are still tried, quickly.
         self._unreachable = False
         self._http = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            timeout=httpx.Timeout(timeout, connect=self.connect_timeout),
             follow_redirects=True,  # an NCT ID that is an alias answers 301 to the study's own ID
             headers={"Accept": "application/json", "User-Agent": f"summarizer/{__version__}"},
             transport=transport,
@@ -174,7 +171,7 @@ class RegistryClient:
             try:
                 response = self._http.get(url, params=STUDY_PARAMS)
             except httpx.ConnectTimeout:
-                failure = FetchError(nct_id, f"no network: no connection to {self.base_url} within {min(self.timeout, 10.0):g} s", "network")
+                failure = FetchError(nct_id, f"no network: no connection to {self.base_url} within {self.connect_timeout:g} s", "network")
             except httpx.TimeoutException:
                 failure = FetchError(nct_id, f"no answer from {self.base_url} within {self.timeout:g} s", "timeout")
             except httpx.ConnectError as error:
@@ -226,16 +223,10 @@ class RegistryClient:
         if own != nct_id and not response.history:
             raise FetchError(nct_id, f"the registry answered with another study ({own})", "bad_response")
         try:
-            record_bytes(record)
+            canonical_json(record).encode("utf-8")  # lone surrogates from \ud800 escapes cannot be saved
         except UnicodeEncodeError:
             raise FetchError(nct_id, "the registry's record holds text that is not valid Unicode", "bad_response") from None
         return record
-
-
-def fetch_study(nct_id: str, base_url: str | None = None, **options: Any) -> dict:
-    """One study's record, with a client made for the purpose (see ``RegistryClient`` for options)."""
-    with RegistryClient(base_url, **options) as client:
-        return client.fetch_study(nct_id)
 
 
 # --- records on disk ------------------------------------------------------------------------------
@@ -266,20 +257,16 @@ class UpdateResult:
         if self.status == "failed":
             return self.error or f"{self.nct_id}: failed"
         alias = f" (the registry lists it as {self.saved_as} now)" if self.saved_as else ""
+        old, new = self.old_date or "not given", self.new_date or "not given"
         if self.status == "new":
-            return f"{self.nct_id}: new, last update {self.new_date or 'not given'} -> {self.path}{alias}"
+            return f"{self.nct_id}: new, last update {new} -> {self.path}{alias}"
         if self.status == "unchanged":
-            return f"{self.nct_id}: unchanged, last update {self.new_date or 'not given'}{alias}"
+            return f"{self.nct_id}: unchanged, last update {new}{alias}"
         if self.old_date != self.new_date:
-            how = f"last update {self.old_date or 'not given'} -> {self.new_date or 'not given'}"
+            how = f"last update {old} -> {new}"
         else:
-            how = f"content differs, last update still {self.new_date or 'not given'}"
+            how = f"content differs, last update still {new}"
         return f"{self.nct_id}: changed, {how} -> {self.path}{alias}"
-
-
-def record_bytes(record: dict) -> bytes:
-    """How a record is stored: 2-space indented JSON, keys in the API's order, UTF-8, final newline."""
-    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def canonical_json(value: Any) -> str:
@@ -305,33 +292,35 @@ def record_path(folder: Path, nct_id: str) -> Path:
 
 def record_ids(folder: Path) -> list[str]:
     """The NCT IDs of the records in a folder: files named exactly ``NCT########.json``, sorted."""
-    return sorted(p.name[:-5] for p in Path(folder).iterdir() if RECORD_FILE.fullmatch(p.name) and p.is_file())
+    return sorted(
+        p.stem for p in Path(folder).iterdir() if p.suffix == ".json" and NCT_ID.fullmatch(p.stem) and p.is_file()
+    )
 
 
 def save_record(folder: Path, record: dict) -> UpdateResult:
     """Write ``folder/<NCTID>.json`` atomically unless the file already holds the same content.
 
-    Same content means equal JSON (key order and spacing aside): such a file keeps its bytes and
-    its modification time. The NCT ID is the record's own.
+    Stored as ``write.write_json`` writes: 2-space indented JSON, keys in the API's order, UTF-8,
+    final newline. Same content means equal JSON (key order and spacing aside): such a file keeps
+    its bytes and its modification time. The NCT ID is the record's own.
     """
     nct_id = record_nct_id(record)
     if nct_id is None:
         raise InvalidNctId("the record has no valid protocolSection.identificationModule.nctId")
     path = record_path(folder, nct_id)
-    data = record_bytes(record)
     new_date = last_update_date(record)
     try:
         old_bytes = path.read_bytes()
     except FileNotFoundError:
-        write_atomic(path, data)
+        write_json(path, record)
         return UpdateResult(nct_id, "new", path, None, new_date)
     try:
         old = json.loads(old_bytes)
     except ValueError:  # not JSON (or not UTF-8) any more: replace it with the registry's record
         old = None
-    if old_bytes == data or (old is not None and canonical_json(old) == canonical_json(record)):
+    if old is not None and canonical_json(old) == canonical_json(record):
         return UpdateResult(nct_id, "unchanged", path, last_update_date(old), new_date)
-    write_atomic(path, data)
+    write_json(path, record)
     return UpdateResult(nct_id, "changed", path, last_update_date(old), new_date)
 
 
@@ -342,7 +331,7 @@ def refresh(client: RegistryClient, nct_id: str, folder: Path) -> UpdateResult:
         record = client.fetch_study(nct_id)
         result = save_record(folder, record)
     except (FetchError, InvalidNctId) as error:
-        return UpdateResult(str(nct_id), "failed", error=str(error) if isinstance(error, FetchError) else f"{error}")
+        return UpdateResult(str(nct_id), "failed", error=str(error))
     except OSError as error:
         where = record_path(folder, nct_id)
         reason = error.strerror or type(error).__name__

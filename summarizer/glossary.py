@@ -194,12 +194,7 @@ class Glossary:
                 self._by_abbreviation.setdefault(abbreviation, entry)
         # first word (lower case) -> most words in any form starting with it: most words of a
         # text start no term at all and are passed over with one dict lookup
-        self._starts: dict[str, int] = {}
-        for form in [*self._by_form, *self._by_abbreviation]:
-            tokens = _key_tokens(form)
-            if tokens:
-                first = tokens[0].lower()
-                self._starts[first] = max(self._starts.get(first, 0), len(tokens))
+        self._starts = _longest_starts([*self._by_form, *self._by_abbreviation])
         self._longest = max(self._starts.values(), default=0)
         # every run of leading words of a longer form ("interstitial", "interstitial lung"): a
         # run that is none of these cannot grow into a term, so the matcher stops there
@@ -240,14 +235,14 @@ class Glossary:
                 extended._by_abbreviation[key] = entry
             else:
                 extended._by_form.setdefault(_normal(key), entry)
-        extended._starts = dict(self._starts)
-        for abbreviation in defined:
-            tokens = _key_tokens(abbreviation)
-            if tokens:
-                first = tokens[0].lower()
-                extended._starts[first] = max(extended._starts.get(first, 0), len(tokens))
-        extended._longest = max(extended._starts.values(), default=0)
-        extended._prefixes = self._prefixes | _prefixes_of(list(defined))
+        # the indexes are large and a record adds a few keys: only what grows is copied
+        starts = {first: n for first, n in _longest_starts(defined).items() if n > self._starts.get(first, 0)}
+        if starts:
+            extended._starts = {**self._starts, **starts}
+            extended._longest = max(self._longest, *starts.values())
+        prefixes = _prefixes_of(list(defined)) - self._prefixes
+        if prefixes:
+            extended._prefixes = self._prefixes | prefixes
         return extended
 
     def explains(self, text: str) -> bool:
@@ -272,7 +267,7 @@ class Glossary:
         # most words start no term and end in no known ending: one list pass in C finds the rest
         starts, tails = self._starts, self._ending_tails
         candidates = [i for i, word in enumerate(words) if word in starts or word[-3:] in tails]
-        skip = web_addresses(text, lower)
+        skip = None  # the web addresses, looked for at the first hit
         found = []
         count = len(spans)
         after = 0  # the first word not inside a term already found
@@ -304,11 +299,14 @@ class Glossary:
                 if entry and not _glued_after(text, first_end):
                     hit = (start, first_end, entry, 1)
             # checked only for a hit: most candidate words match nothing
-            if hit and not _glued_before(text, start) and not any(s < hit[1] and hit[0] < e for s, e in skip):
+            if hit is None or _glued_before(text, start):
+                continue
+            if skip is None:
+                skip = web_addresses(text, lower)
+            if not any(s < hit[1] and hit[0] < e for s, e in skip):
                 found.append(hit[:3])
                 after = i + hit[3]
         return found
-
 
     def _entry_by_ending(self, word: str) -> GlossaryEntry | None:
         """An entry for a hard word no entry names, from its ending: "daratumumab" is a
@@ -354,8 +352,15 @@ def _same_length_lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _key_tokens(form: str) -> list[str]:
-    return _WORD.findall(form)
+def _longest_starts(forms) -> dict[str, int]:
+    """First word (lower case) -> the most words in any of ``forms`` that starts with it."""
+    starts: dict[str, int] = {}
+    for form in forms:
+        tokens = _WORD.findall(form)
+        if tokens:
+            first = tokens[0].lower()
+            starts[first] = max(starts.get(first, 0), len(tokens))
+    return starts
 
 
 def _prefixes_of(forms: list[str]) -> set[str]:
@@ -382,7 +387,7 @@ def web_addresses(text: str, lower: str | None = None) -> list[tuple[int, int]]:
     """Spans of ``WEB_ADDRESS`` in ``text``. The pattern is tried only on the run of non-space
     characters around each hint ("@", "www", ".org"...): run over a whole leaflet it tries
     every word, which cost more than finding the terms."""
-    lower = lower if lower is not None else text.lower()
+    lower = lower if lower is not None else _same_length_lower(text)
     runs = set()
     for hint in _ADDRESS_HINTS:
         at = lower.find(hint)

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
-# libyaml when PyYAML was built with it: the glossary is thousands of entries
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from markupsafe import Markup, escape
 
 from summarizer.resources import shipped_folder
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from summarizer.resources import shipped_folder
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
-_NUMBER_WORDS = {
+NUMBER_WORDS = {  # number words as digits (the fact check counts "two" as "2")
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
 }
@@ -34,11 +34,15 @@ def unescape_markdown(text: str) -> str:
     return _MD_ESCAPE.sub(r"\1", text)
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+_NUMBER_WORD_BEFORE_TIME = re.compile(
+    r"\b(" + "|".join(NUMBER_WORDS) + r")(?=\s+(?:days?|weeks?|months?|years?|hours?|times)\b)", re.I)
+
+
 def numbers_in(text: str) -> list[str]:
     """The numbers in a text, number words as digits, for checking that rewrites keep them."""
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    words = re.findall(r"\d+(?:\.\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", text, re.I)
-    return [_NUMBER_WORDS.get(w.lower(), w) for w in words]
+    return [NUMBER_WORDS.get(w.lower(), w) for w in _NUMBER.findall(text)]
 
 
 _TIME_UNIT = r"(?=\s*[\d.]+\s*(?:hours?|days?|weeks?|months?|years?|times|cycles?|doses?)\b)"
@@ -61,8 +65,7 @@ def plain_symbols(text: str) -> str:
     """Say comparison symbols, ranges and "x ULN" in words; numbers themselves are untouched."""
     for pattern, words in _SYMBOLS:
         text = pattern.sub(words, text)
-    text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:days?|weeks?|months?|years?|hours?|times)\b)",
-                  lambda m: _NUMBER_WORDS[m.group(1).lower()], text, flags=re.I)
+    text = _NUMBER_WORD_BEFORE_TIME.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
     text = re.sub(r"([(\[]) ", r"\1", text)  # "( below 90%" -> "(below 90%"
     return re.sub(r"[ ]{2,}", " ", text).strip()
 

@@ -141,11 +141,8 @@ class _SharedInclude:
     def __init__(self, template):
         self._template = template
 
-    def __getattr__(self, name):
+    def __getattr__(self, name):  # new_context and the rest: the template's own
         return getattr(self._template, name)
-
-    def new_context(self, *args, **kwargs):
-        return self._template.new_context(*args, **kwargs)
 
     def root_render_func(self, context):
         shared = context.get(_SHARED)
@@ -173,13 +170,14 @@ class _SharedRenders:
             tuple((term, id(entry)) for term, entry in self.annotator.used.items()),
         )
         if key in self.done:
-            _, _, events, used = self.done[key]
+            _, events, used = self.done[key]
             self.annotator.used.clear()
             self.annotator.used.update(used)
             return events
-        before = dict(self.annotator.used)  # keeps the objects whose ids are in the key alive
+        # the first item keeps the objects whose ids are in the key alive
+        alive = (template, list(values.values()), context.blocks, dict(self.annotator.used))
         events = list(template.root_render_func(context))
-        self.done[key] = ((template, list(values.values()), context.blocks, before), None, events, dict(self.annotator.used))
+        self.done[key] = (alive, events, dict(self.annotator.used))
         return events
 
 

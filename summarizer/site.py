@@ -83,15 +83,16 @@ def load_site(path: Path) -> SiteOverlay:
         if extra:
             raise RecordError(source, "unknown contact field", f"contact.{extra[0]}")
         contact = SiteContact(**{k: _text(data["contact"], k, source, "contact.") for k in _CONTACT_FIELDS})
+    site_name = _text(data, "site_name", source)
     return SiteOverlay(
         source=source,
-        site_name=_text(data, "site_name", source),
+        site_name=site_name,
         contact=contact,
         ethics_reference=_text(data, "ethics_reference", source),
         version=_text(data, "version", source),
         version_date=_date(data.get("version_date"), source),
         logo_data_uri=logo,
-        logo_alt=_text(data, "logo_alt", source) or (_text(data, "site_name", source) if logo else None),
+        logo_alt=_text(data, "logo_alt", source) or (site_name if logo else None),
         blocks=_blocks(data.get("blocks"), source),
         digest=digest.hexdigest(),
     )

@@ -21,15 +21,19 @@ def _records(tmp_path):
     return folder
 
 
+def _retitle(records):
+    changed = minimal_record()
+    changed["protocolSection"]["identificationModule"]["briefTitle"] = "A new title"
+    (records / "NCT00000001.json").write_text(json.dumps(changed))
+
+
 def test_unchanged_records_are_skipped_and_changed_ones_rebuilt(tmp_path):
     records, out = _records(tmp_path), tmp_path / "out"
     assert "built 2 leaflet(s)" in _build(records, "--out", out).stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["studies"]) == {"NCT00000001", "NCT03929120"}
     assert "built 0 leaflet(s) into" in _build(records, "--out", out).stdout
-    changed = minimal_record()
-    changed["protocolSection"]["identificationModule"]["briefTitle"] = "A new title"
-    (records / "NCT00000001.json").write_text(json.dumps(changed))
+    _retitle(records)
     result = _build(records, "--out", out)
     assert "built 1 leaflet(s)" in result.stdout and "1 unchanged" in result.stdout
     assert "A new title" in (out / "NCT00000001" / "leaflet.html").read_text()
@@ -132,9 +136,7 @@ def test_a_record_that_breaks_while_the_batch_runs_is_an_error(tmp_path):
     records, out = _records(tmp_path), tmp_path / "out"
     _build(records, "--out", out)
     good = (out / "NCT00000001" / "leaflet.html").read_bytes()
-    changed = minimal_record()
-    changed["protocolSection"]["identificationModule"]["briefTitle"] = "A new title"
-    (records / "NCT00000001.json").write_text(json.dumps(changed))
+    _retitle(records)
     errors = []
 
     def on_start(count):  # after the records are read, before they are built
@@ -145,3 +147,4 @@ def test_a_record_that_breaks_while_the_batch_runs_is_an_error(tmp_path):
     assert len(errors) == 1 and "NCT00000001.json" in errors[0] and result.built == []
     assert (out / "NCT00000001" / "leaflet.html").read_bytes() == good
     assert "NCT00000001" in json.loads((out / "manifest.json").read_text())["studies"]
+
