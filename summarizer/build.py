@@ -139,11 +139,20 @@ def inputs_hash(options: BuildOptions) -> str:
 
 
 def _read_manifest(out: Path) -> dict:
+    """The last build's manifest. Each entry says which inputs (templates, glossary, options)
+    made it: entries kept for records that were gone or failed keep theirs, so a later build
+    with other inputs does not take them for up to date. (Entries of older manifests get the
+    manifest's own inputs.)"""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and isinstance(data.get("studies"), dict) else {"studies": {}}
     except (OSError, ValueError):
         return {"studies": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("studies"), dict):
+        return {"studies": {}}
+    for entry in data["studies"].values():
+        if isinstance(entry, dict):
+            entry.setdefault("inputs", data.get("inputs"))
+    return data
 
 
 _worker_pipeline: LeafletPipeline | None = None
@@ -196,7 +205,10 @@ def build(
     manifest = _read_manifest(options.out)
     inputs = inputs_hash(options)
     options = dataclasses.replace(options, inputs=inputs)
-    previous = manifest["studies"] if manifest.get("inputs") == inputs and not options.force else {}
+    previous = {} if options.force else {
+        nct_id: entry for nct_id, entry in manifest["studies"].items()
+        if isinstance(entry, dict) and entry.get("inputs") == inputs
+    }
     entries: dict[str, dict] = {}
     todo: list[_Task] = []
     sites: dict[Path, SiteOverlay] = {}
@@ -241,6 +253,7 @@ def build(
                 "files": sorted(p.name for p in done.files),
                 "grade": done.report.read_through.flesch_kincaid_grade,
                 "over": over,
+                "inputs": inputs,
             }
             if on_study:
                 on_study(done)

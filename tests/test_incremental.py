@@ -148,3 +148,18 @@ def test_a_record_that_breaks_while_the_batch_runs_is_an_error(tmp_path):
     assert (out / "NCT00000001" / "leaflet.html").read_bytes() == good
     assert "NCT00000001" in json.loads((out / "manifest.json").read_text())["studies"]
 
+
+def test_an_entry_kept_for_a_gone_record_is_not_trusted_after_the_inputs_change(tmp_path):
+    records, out = _records(tmp_path), tmp_path / "out"
+    _build(records, "--out", out)
+    kept = records.parent / "kept.json"
+    shutil.move(records / "NCT00000001.json", kept)
+    glossary = tmp_path / "glossary"
+    glossary.mkdir()
+    (glossary / "mine.yaml").write_text("- term: zebra\n  short: a striped horse\n  definition: A striped horse.\n  category: body and diseases\n")
+    _build(records, "--out", out, "--glossary", glossary)  # NCT00000001 is gone: its old entry is kept
+    shutil.move(kept, records / "NCT00000001.json")
+    result = _build(records, "--out", out, "--glossary", glossary)
+    assert "built 1 leaflet(s)" in result.stdout and "1 unchanged" in result.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {entry["inputs"] for entry in manifest["studies"].values()} == {manifest["inputs"]}
