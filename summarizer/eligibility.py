@@ -306,7 +306,9 @@ _WHO = r"^(?:(?:patients?|participants?|subjects?|adults?|men|women)\s+)?"  # wh
 _AGE_RULES: list[tuple[str, re.Pattern, object]] = [
     ("age at least and below", re.compile(_WHO + r"(?P<age>aged?:?\s*)?(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?(?:\s+of age|\s+old)?\s*(?:and|,)\s*(?:<|below|under|younger than|less than)\s*(?P<b>\d+)\s*(?P<y>years?(?:\s+of age|\s+old)?)?(?P<rest>(?:\s*[,;]|\s+(?:at|on|when)\b).*)?$", re.I),
      lambda g: None if not (g.get("y") or g.get("age")) else f"are at least {g['a']} and younger than {g['b']} years old" + g.get("rest", "")),
-    ("age over", re.compile(_WHO + r"(?:aged?:?\s*)?(?:>|over|older than)\s*(?P<n>\d+)\s*years?(?:\s+of age|\s+old)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are over \g<n> years old\g<rest>"),
+    ("age at least and at most", re.compile(_WHO + r"(?:aged?:?\s*)(?:≥|>=|at least)\s*(?P<a>\d+)\s*(?:years?)?\s*(?:and|,|to)\s*(?:≤|<=|at most|no more than)\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?P<rest>(?:\s*[,;]|\s+(?:at|on|when)\b).*)?$", re.I),
+     r"are \g<a> to \g<b> years old\g<rest>"),
+    ("age over", re.compile(_WHO + r"(?:aged?:?\s*)?(?:>|over|older than|more than)\s*(?P<n>\d+)\s*years?(?:\s+of age|\s+old)?(?P<rest>(?:\s*[,;].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are over \g<n> years old\g<rest>"),
     ("age at least", re.compile(_WHO + r"(?:aged?:?\s*)?(?:≥|>=|at least|(?:aged?\s+)?(?P<n2>\d+)\s*years?\s*(?:of age\s*|old\s*)?(?:or|and) (?:older|over|above))\s*(?P<n>\d+)?\s*(?:years?)?(?:\s+of age|\s+old)?(?:\s+or older)?(?P<rest>(?:\s*[,;(].*|\s+(?:at|on|when)\b.*)?)$", re.I), r"are \g<n>\g<n2> years or older\g<rest>"),
     ("age between", re.compile(_WHO + r"(?:aged?:?\s*|age range of\s+|ages\s+)?between\s+(?P<a>\d+)\s*(?:years?\s*)?and\s*(?P<b>\d+)\s*years?(?:\s+of age|\s+old)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are between \g<a> and \g<b> years old\g<rest>"),
     ("age between", re.compile(_WHO + r"(?:aged?:?\s*|age range of\s+|ages\s+)?(?:between\s+)?(?:(?P<ge>≥|>=)\s*)?(?P<a>\d+)\s*(?:years?\s*)?(?:and|to|-|–)\s*(?(ge)(?:≤|<=)\s*)(?P<b>\d+)\s*years?(?:\s+of age|\s+old|\s+age range)?(?:,?\s*inclusive)?(?P<rest>(?:\s*(?:,|;|at|on|when)\b.*)?)$", re.I), r"are \g<a> to \g<b> years old\g<rest>"),
@@ -352,14 +354,19 @@ _RULES_ANY += _AGE_RULES + [
     ("gestation", re.compile(r"^(?P<x>[\d.]+\s*(?:(?:-|–|to)\s*[\d.]+\s*)?weeks?\s+(?:of\s+gestation|gestation(?:al age)?|pregnant)\b.*)$", re.I), r"are at \g<x>"),
     ("leading comparison", re.compile(r"^(?P<op>≥|>=|≤|<=|<|>)\s*(?P<n>\d[\d.,]*)\s*(?P<x>%?\s*[A-Za-z].*)$", re.I),
      _leading_comparison),
-    ("already you", re.compile(r"^(?P<verb>have|has|had|are|is|were|was|be|can|could|will|do|agree|understand|speak|read|live|reside|plan|intend|meet|own|receive|take|sign|undergo|require|need)\b(?P<x>.*)$", re.I), r"\g<verb>\g<x>"),
+    ("having", re.compile(r"^having (?P<x>(?!been\b)[a-z].+)$", re.I), r"have \g<x>"),
+    ("being", re.compile(r"^being (?P<x>(?:allergic|on|between|\d|willing|able|literate|pregnant|treated|hospitali[sz]ed|institutionali[sz]ed|enrolled|diagnosed)\b.+)$", re.I),
+     lambda g: ("have been " + g["x"][0].lower() + g["x"][1:]) if g["x"].lower().startswith("diagnosed") else "are " + ("being " if g["x"].lower().startswith("treated") else "") + g["x"]),
+    ("received", re.compile(r"^(?:received|receipt of) (?P<x>.+)$", re.I), r"have received \g<x>"),
+    ("non-english speaking", re.compile(r"^(?:non|not)[- ]english[- ]speak(?:ing|ers?)(?P<rest>\s*[,;(].*)?$", re.I), r"do not speak English\g<rest>"),
+    ("already you", re.compile(r"^(?P<verb>have|has|had|are|is|were|was|be|can|cannot|could|will|do|agree|understand|speak|read|live|reside|plan|intend|meet|own|receive|take|took|underwent|sign|undergo|require|need)\b(?P<x>.*)$", re.I), r"\g<verb>\g<x>"),
 ]
 
 # "Patients must have ..." -> "have ...": who the criterion is about is the reader.
 _SUBJECT = re.compile(
     r"^(?:the |a |an |all |eligible )?(?:patients?|participants?|subjects?|individuals?|persons?|people|volunteers?|"
     r"candidates?|adults?|children|women|men)(?: (?:must|should|shall|will|need to|are required to|is required to))?"
-    r"(?: (?:who|that))? (?=(?:be|is|are|have|has|had|was|were|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend|currently|can|already|does|do)\b)",
+    r"(?: (?:who|that))? (?=(?:be|is|are|have|has|had|was|were|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend|currently|can|cannot|already|does|do|took|received|underwent)\b)",
     re.I,
 )
 _SUBJECT_IN = re.compile(r"^(?:the |a |an )?(?:patients?|participants?|subjects?|volunteers?) in (?=(?:good|stable|general|overall|otherwise)\b)", re.I)

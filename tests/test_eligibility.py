@@ -155,6 +155,17 @@ def test_parser_never_crashes_and_keeps_text(text):
 
 # Rules added for the hand-checked set (tests/data/criteria_cases.yaml): one made-up criterion each.
 RULES_ADDED = [
+    ("exclusion", "Being allergic to eggs", "are allergic to eggs."),
+    ("inclusion", "Being diagnosed with type 2 diabetes", "have been diagnosed with type 2 diabetes."),
+    ("exclusion", "being treated with steroids", "are being treated with steroids."),
+    ("inclusion", "Having at least one menses in the last 40 days.", "have at least one menses in the last 40 days."),
+    ("exclusion", "Received any anticancer therapy", "have received any anticancer therapy."),
+    ("exclusion", "Receipt of etelcalcetide within 6 months", "have received etelcalcetide within 6 months."),
+    ("exclusion", "Non-English speaking", "do not speak English."),
+    ("exclusion", "Patients who cannot consent", "cannot consent."),
+    ("inclusion", "An individual who took metformin", "took metformin."),
+    ("inclusion", "Age ≥20 and ≤65 years.", "are 20 to 65 years old."),
+    ("inclusion", "Age more than 18 years", "are over 18 years old."),
     ("inclusion", "Men and women, aged 18-65 years", "are male or female and 18 to 65 years old."),
     ("inclusion", "Participant must be female aged ≥ 21 years.", "are female and 21 years or older."),
     ("exclusion", "Males who are unwilling to use a condom", "are male and are not willing to use a condom."),
