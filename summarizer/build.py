@@ -93,6 +93,7 @@ class LeafletPipeline:
     def __init__(self, templates: Path | None = None, glossary: Path | None = None):
         self.glossary = Glossary.load(glossary)
         self.phrases = PhraseBook.load(templates)
+        self.phrases.everyday = self.phrases.everyday.keeping(self.glossary)
         self.renderer = LeafletRenderer(self.glossary, self.phrases, templates)
 
     def explain(self, study: Study, site: SiteOverlay | None = None) -> Leaflet:

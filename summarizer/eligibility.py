@@ -67,6 +67,8 @@ def parse_criteria(markdown: str | None, glossary=None, words: EverydayWords | N
     ``words`` is the everyday-words table (a user's, or the shipped one)."""
     if not markdown:
         return []
+    if glossary is not None:
+        words = (words or EverydayWords.load()).keeping(glossary)
     groups: list[CriteriaGroup] = [CriteriaGroup("other", None)]
     stack: list[tuple[int, EligibilityCriterion]] = []
     last: EligibilityCriterion | None = None

@@ -126,6 +126,9 @@ def age_range(minimum: str | None, maximum: str | None) -> str | None:
     return None
 
 
+_SAID_TWICE = re.compile(r"\b([A-Za-z][\w-]*(?: [\w-]+){0,3}) \((\1)\)", re.I)
+
+
 class EverydayWords:
     """Formal words and the everyday words we say instead (``templates/plain-words.yaml``).
     A user's templates folder may hold its own ``plain-words.yaml``: its pairs are added to the
@@ -135,10 +138,43 @@ class EverydayWords:
     def __init__(self, pairs: dict[str, str]):
         ordered = sorted(pairs.items(), key=lambda item: -len(item[0]))  # longest phrase first
         # not part of a hyphened word ("non-participants") or a plural possessive ("participants'")
-        self._plain = {formal.lower(): plain for formal, plain in ordered if formal.lower() != plain.lower()}
+        # a phrase mapped to itself stays as written, and guards its words from shorter pairs
+        # ("modification of diet in renal disease" is a name: not "change ... kidney disease")
+        self._plain = {formal.lower(): plain for formal, plain in ordered}
         # one pattern for all: at each place the longest formal phrase wins, as it comes first
         alternatives = "|".join(re.escape(formal) for formal in self._plain)
         self._pattern = re.compile(r"(?<!-)\b(?:" + alternatives + r")\b(?!-)", re.I) if self._plain else None
+        self._kept: dict[int, tuple[object, EverydayWords]] = {}
+
+    def keeping(self, glossary) -> EverydayWords:
+        """This table, with the glossary's own multi-word terms kept as written when a swap would
+        leave half a term: "hematologic malignancy" is explained whole by its entry, not made
+        "hematologic cancer" (a hard word left with nothing to explain it). A swap that gives
+        another term ("type 2 diabetes") or plain words ("weight-loss surgery") still happens."""
+        kept = self._kept.get(id(glossary))
+        if kept is None or kept[0] is not glossary:
+            from summarizer.glossary import is_hard  # glossary is the later stage
+
+            names = {form.lower() for entry in glossary.entries if not entry.is_ending
+                     for form in (entry.term, *entry.variants) if " " in form}
+
+            def half_swapped(name: str) -> bool:
+                if name in self._plain or not self._has_a_pair(name):
+                    return False
+                swapped = self(name)
+                if any(start == 0 and end == len(swapped) for start, end, _ in glossary.find(swapped)):
+                    return False
+                return any(is_hard(word) for word in re.findall(r"[a-z]+", swapped.lower()))
+
+            guards = {name: name for name in names if half_swapped(name)}
+            kept = (glossary, EverydayWords({**guards, **self._plain}) if guards else self)
+            self._kept[id(glossary)] = kept  # holding the glossary keeps its id from being reused
+        return kept[1]
+
+    def _has_a_pair(self, name: str) -> bool:
+        """A formal phrase of this table among the words of ``name`` (quicker than the pattern)."""
+        words = name.split()
+        return any(" ".join(words[i:j]) in self._plain for i in range(len(words)) for j in range(i + 1, len(words) + 1))
 
     @classmethod
     def load(cls, user_templates: Path | None = None) -> EverydayWords:
@@ -147,13 +183,19 @@ class EverydayWords:
 
     def __call__(self, text: str) -> str:
         """``text`` with formal words said the everyday way; a capital stays a capital."""
-        return self._pattern.sub(self._replace, text) if self._pattern else text
+        if not self._pattern:
+            return text
+        plain = self._pattern.sub(self._replace, text)
+        # "breastfeeding (lactating)" must not become "breastfeeding (breastfeeding)"
+        return _SAID_TWICE.sub(r"\1", plain) if plain != text else plain
 
     def _replace(self, match: re.Match) -> str:
         formal = match.group()
         if formal[-1] in "sS" and match.string[match.end() : match.end() + 1] in ("'", "’"):
             return formal  # a plural possessive: "participants' diaries"
         plain = self._plain[re.sub(r"\s+", " ", formal.lower())]
+        if plain.lower() == formal.lower():
+            return formal
         return plain[0].upper() + plain[1:] if formal[0].isupper() else plain
 
 

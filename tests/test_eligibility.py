@@ -28,7 +28,7 @@ RULES_SEED = [
     ("inclusion", "Diagnosis of type 2 diabetes", "have been told you have type 2 diabetes."),
     ("inclusion", "Patients with asthma", "have asthma."),
     ("inclusion", "No prior chemotherapy", "have not had chemotherapy before."),
-    ("exclusion", "Unwilling to use contraception", "are not willing to use contraception."),
+    ("exclusion", "Unwilling to use contraception", "are not willing to use birth control."),
 ]
 
 
@@ -63,7 +63,9 @@ def test_criteria_starting_with_a_disease_use_the_glossary():
     from summarizer.glossary import Glossary
 
     glossary = Glossary.load()
-    assert rewrite_criterion("Hypertension", "exclusion", glossary) == ("have hypertension.", "starts with a term")
+    assert rewrite_criterion("Glaucoma", "exclusion", glossary) == ("have glaucoma.", "starts with a term")
+    # the everyday name when there is one (templates/plain-words.yaml)
+    assert rewrite_criterion("Hypertension", "exclusion", glossary) == ("have high blood pressure.", "starts with a term")
     assert rewrite_criterion("Stroke within the last 6 months", "exclusion", glossary)[0] == "have had stroke within the last 6 months."
     assert rewrite_criterion("Hypertension", "exclusion")[1] is None  # no glossary, no guess
 

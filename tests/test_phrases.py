@@ -127,3 +127,37 @@ def test_the_plain_filter_uses_the_users_everyday_words(tmp_path):
     pipeline = LeafletPipeline(templates=tmp_path)
     html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
     assert "Mix score" in html and "How well people mix." in html
+
+
+@pytest.mark.parametrize(
+    "record, plain",
+    [
+        ("History of myocardial infarction or renal failure", "History of heart attack or kidney failure"),
+        # a phrase mapped to itself is a name: its words are not swapped
+        ("Modification of Diet in Renal Disease (MDRD) formula", "Modification of Diet in Renal Disease (MDRD) formula"),
+        ("renal cell carcinoma or renal impairment", "renal cell carcinoma or kidney impairment"),
+        # a swap never leaves the same words twice: "breastfeeding (lactating)"
+        ("Pregnant or breastfeeding (lactating) women", "Pregnant or breastfeeding women"),
+        ("Pregnant or breastfeeding (nursing) women", "Pregnant or breastfeeding (nursing) women"),
+    ],
+)
+def test_everyday_medical_words(record, plain):
+    from summarizer.plain_text import EverydayWords
+
+    assert EverydayWords.load()(record) == plain
+
+
+def test_a_pair_mapped_to_itself_guards_a_users_name():
+    from summarizer.plain_text import EverydayWords
+
+    words = EverydayWords({"hepatic": "liver", "hepatic encephalopathy": "hepatic encephalopathy"})
+    assert words("hepatic encephalopathy and hepatic disease") == "hepatic encephalopathy and liver disease"
+
+
+def test_a_glossary_term_is_not_half_swapped():
+    from summarizer.glossary import Glossary
+    from summarizer.plain_text import EverydayWords
+
+    words = EverydayWords.load().keeping(Glossary.load())
+    assert words("hematologic malignancies or other malignancies") == "hematologic malignancies or other cancers"
+    assert words.keeping(Glossary.load()) is not None  # another glossary: its own guards
