@@ -158,6 +158,8 @@ def test_parser_never_crashes_and_keeps_text(text):
 # Rules added for the hand-checked set (tests/data/criteria_cases.yaml): one made-up criterion each.
 RULES_ADDED = [
     ("exclusion", "Being allergic to eggs", "are allergic to eggs."),
+    ("inclusion", "Being 35 to 65 years old", "are 35 to 65 years old."),
+    ("inclusion", "Getting a Neuropathy Disability Score of 3 and above", "get a Neuropathy Disability Score of 3 and above."),
     ("inclusion", "Being diagnosed with type 2 diabetes", "have been diagnosed with type 2 diabetes."),
     ("exclusion", "being treated with steroids", "are being treated with steroids."),
     ("inclusion", "Having at least one menses in the last 40 days.", "have at least one menses in the last 40 days."),
@@ -248,6 +250,7 @@ def test_a_bare_condition_is_something_you_have_with_the_glossary_only():
         "An interval of ≤100 days between diagnosis and the first dose",  # not a measure's value
         "Signed consent forms for patients < 18 years of age",  # an age, not a lab value
         "Pregnancy and peripartum cardiomyopathy",  # "and" or "or"? not guessed
+        "Being a single and live fetus,",  # not the reader
     ],
 )
 def test_no_guess(record):
