@@ -196,6 +196,10 @@ class EverydayWords:
         plain = self._plain[re.sub(r"\s+", " ", formal.lower())]
         if plain.lower() == formal.lower():
             return formal
+        if formal.isupper() and len(formal) > 1:
+            return plain.upper()  # "HYPERTENSION" in a line written in capitals
+        if " " in formal and all(word[0].isupper() for word in formal.split() if word[0].isalpha()):
+            return " ".join(word[0].upper() + word[1:] for word in plain.split(" "))  # a title: "Lab Test"
         return plain[0].upper() + plain[1:] if formal[0].isupper() else plain
 
 

@@ -136,6 +136,9 @@ def test_the_plain_filter_uses_the_users_everyday_words(tmp_path):
         # a phrase mapped to itself is a name: its words are not swapped
         ("Modification of Diet in Renal Disease (MDRD) formula", "Modification of Diet in Renal Disease (MDRD) formula"),
         ("renal cell carcinoma or renal impairment", "renal cell carcinoma or kidney impairment"),
+        # a title stays a title, capitals stay capitals
+        ("Number of Clinical Laboratory Test Abnormalities", "Number of Clinical Lab Test Abnormalities"),
+        ("HISTORY OF HYPERTENSION", "HISTORY OF HIGH BLOOD PRESSURE"),
         # a swap never leaves the same words twice: "breastfeeding (lactating)"
         ("Pregnant or breastfeeding (lactating) women", "Pregnant or breastfeeding women"),
         ("Pregnant or breastfeeding (nursing) women", "Pregnant or breastfeeding (nursing) women"),
