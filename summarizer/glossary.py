@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from wordfreq import zipf_frequency
+from wordfreq import top_n_list, zipf_frequency
 
 # libyaml when PyYAML was built with it: the glossary is thousands of entries
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -57,6 +57,23 @@ def is_hard(word: str) -> bool:
     if word in everyday_words():
         return False
     return all(zipf_frequency(form, "en") < HARD_ZIPF for form in (word, *_base_forms(word)))
+
+
+@lru_cache(maxsize=1)
+def plain_words() -> frozenset[str]:
+    """Words ``is_hard`` never finds hard, by their own frequency: wordfreq's list down to the
+    last word at Zipf 3 (about 29,000), and our everyday words. The matcher passes over them
+    with one set lookup: no entry's fallback (a word ending, a British spelling, a word
+    beginning) can explain a word that is not hard."""
+    words = top_n_list("en", 60000)  # most frequent first
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high) // 2
+        if zipf_frequency(words[middle], "en") >= HARD_ZIPF:
+            low = middle + 1
+        else:
+            high = middle
+    return frozenset(words[:low]) | everyday_words()
 
 
 _PLAIN_PREFIXES = ("un", "non", "sub", "multi", "under", "over", "self", "post")
@@ -111,6 +128,11 @@ class GlossaryEntry:
         return self.term.startswith("-")
 
     @property
+    def is_beginning(self) -> bool:
+        """A word beginning ("pre-") with a plain meaning, used for a word made of it and a term."""
+        return self.term.endswith("-") and not self.is_ending
+
+    @property
     def slug(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
 
@@ -147,6 +169,8 @@ def _entry_from_yaml(item: object, source: str, index: int) -> GlossaryEntry:
         lists[name] = tuple(v.strip() for v in value)
     if item["term"].startswith("-") and not re.fullmatch(r"-[a-z]{3,}", item["term"].strip()):
         raise GlossaryError(f"{where}: field 'term': a word ending is a hyphen and 3 or more lower-case letters (-mab)")
+    if item["term"].strip().endswith("-") and not re.fullmatch(r"[a-z]{2,}-", item["term"].strip()):
+        raise GlossaryError(f"{where}: field 'term': a word beginning is 2 or more lower-case letters and a hyphen (pre-)")
     example = item.get("example")
     if example is not None and not isinstance(example, str):
         raise GlossaryError(f"{where}: field 'example' must be text")
@@ -184,9 +208,13 @@ class Glossary:
         self._by_form: dict[str, GlossaryEntry] = {}
         self._by_abbreviation: dict[str, GlossaryEntry] = {}
         self._endings: dict[str, GlossaryEntry] = {}
+        self._beginnings: dict[str, GlossaryEntry] = {}
         for entry in self.entries:
             if entry.is_ending:
                 self._endings[entry.term[1:]] = entry
+                continue
+            if entry.is_beginning:
+                self._beginnings[entry.term[:-1]] = entry
                 continue
             for form in entry.spoken_forms():
                 self._by_form.setdefault(_normal(form), entry)
@@ -199,9 +227,15 @@ class Glossary:
         # every run of leading words of a longer form ("interstitial", "interstitial lung"): a
         # run that is none of these cannot grow into a term, so the matcher stops there
         self._prefixes = _prefixes_of([*self._by_form, *self._by_abbreviation])
-        self._ending_tails = {ending[-3:] for ending in self._endings}
         self._longest_ending = max(map(len, self._endings), default=0)
         self._by_word_ending: dict[str, GlossaryEntry | None] = {}
+        # the fallback for a word no form names: it looks only at the shipped forms (a record's
+        # own terms never change it), so its results are shared by every with_record_terms copy
+        self._own_forms = self._by_form
+        self._longest_beginning = max(map(len, self._beginnings), default=0)
+        self._derived: dict[str, GlossaryEntry | None] = {}
+        # words passed over at once: common words, but not a beginning ("non" in "non-squamous")
+        self._plain = plain_words() - self._beginnings.keys()
 
     @classmethod
     def load(cls, user_folder: Path | None = None) -> Glossary:
@@ -264,9 +298,10 @@ class Glossary:
         if not spans:
             return []
         words = [lower[a:b] for a, b in spans]
-        # most words start no term and end in no known ending: one list pass in C finds the rest
-        starts, tails = self._starts, self._ending_tails
-        candidates = [i for i, word in enumerate(words) if word in starts or word[-3:] in tails]
+        # most words start no term and are common (no fallback explains them): one list pass in C
+        # finds the rest
+        starts, plain = self._starts, self._plain
+        candidates = [i for i, word in enumerate(words) if word in starts or word not in plain]
         skip = None  # the web addresses, looked for at the first hit
         found = []
         count = len(spans)
@@ -274,7 +309,7 @@ class Glossary:
         for i in candidates:
             if i < after:
                 continue
-            start, first_end = spans[i]
+            start = spans[i][0]
             most = starts.get(words[i], 0)
             hit = None
             if most:
@@ -294,10 +329,8 @@ class Glossary:
                     if entry and not _glued_after(text, end):
                         hit = (start, end, entry, n)
                         break
-            if hit is None and words[i][-3:] in tails:
-                entry = self._entry_by_ending(words[i])
-                if entry and not _glued_after(text, first_end):
-                    hit = (start, first_end, entry, 1)
+            if hit is None and words[i] not in plain:
+                hit = self._fallback_hit(text, spans, words, i)
             # checked only for a hit: most candidate words match nothing
             if hit is None or _glued_before(text, start):
                 continue
@@ -331,6 +364,214 @@ class Glossary:
                     break
         self._by_word_ending[word] = found
         return found
+
+    # --- the fallback: a word no form names, explained by an entry it is made from ----------
+
+    def _fallback_hit(self, text: str, spans: list, words: list[str], i: int) -> tuple | None:
+        """(start, end, entry, words taken) for the word at ``i`` that no form names: two words
+        joined by a hyphen that make a term ("peri-operative", "non-squamous"), else the word
+        alone (``_derived_entry``). Only hard words and word beginnings get here."""
+        word = words[i]
+        if i + 1 < len(spans) and text[spans[i][1] : spans[i + 1][0]] == "-":
+            entry = self._compound_entry(word, words[i + 1])
+            if entry and not _glued_after(text, spans[i + 1][1]):
+                return (spans[i][0], spans[i + 1][1], entry, 2)
+        entry = self._derived.get(word, _UNSEEN)
+        if entry is _UNSEEN:
+            entry = self._derived[word] = self._derived_entry(word)
+        if entry and not _glued_after(text, spans[i][1]):
+            return (spans[i][0], spans[i][1], entry, 1)
+        return None
+
+    def _derived_entry(self, word: str) -> GlossaryEntry | None:
+        """A hard word no entry names, explained by an entry it comes from: a British spelling
+        ("haemoglobin": the entry itself), an adverb or noun made from a glossed adjective
+        ("systemically", "chronicity"), a word beginning on a term ("pregestational"), a
+        drug name's official ending ("daratumumab"), or a slip of the keyboard ("palcebo")."""
+        if len(word) < 5 or not word.isalpha() or not is_hard(word):
+            return self._entry_by_ending(word)
+        return (
+            self._form_entry(word)[0]
+            or self._adjective_entry(word)
+            or self._beginning_entry(word)
+            or self._entry_by_ending(word)
+            or self._misspelling_entry(word)
+        )
+
+    def _form_entry(self, word: str) -> tuple[GlossaryEntry | None, str]:
+        """The entry one of our forms names, as written or in its American spelling, and that form."""
+        entry = self._own_forms.get(word)
+        if entry:
+            return entry, word
+        for spelling in american_spellings(word):
+            entry = self._own_forms.get(spelling)
+            if entry:
+                return entry, spelling
+        return None, word
+
+    def _adjective_entry(self, word: str) -> GlossaryEntry | None:
+        """An adverb or noun made from an adjective we explain: "systemically" is "systemic"
+        with its gloss named, "systemically (systemic: affecting the whole body)"."""
+        for ending, adjective in _ADJECTIVE_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) + len(adjective) >= 4:
+                entry, form = self._form_entry(word[: -len(ending)] + adjective)
+                if entry and not entry.is_ending and " " not in form:
+                    return replace(entry, short=f"{_as_written(entry, form)}: {entry.short}")
+        return None
+
+    def _beginning_entry(self, word: str) -> GlossaryEntry | None:
+        """A word beginning on a term we explain: "pregestational" is glossed "(pre-: before;
+        gestational: about pregnancy)". Only for a word rarely seen in print: one met more
+        often has a meaning of its own ("interoperable" is not "between" and "operable")."""
+        if zipf_frequency(word, "en") >= _COINED_ZIPF:
+            return None
+        for n in range(min(self._longest_beginning, len(word) - 5), 1, -1):
+            beginning = self._beginnings.get(word[:n])
+            if beginning:
+                entry = self._with_beginning(word, beginning, word[n:])
+                if entry:
+                    return entry
+        return None
+
+    def _with_beginning(self, word: str, beginning: GlossaryEntry, rest: str, plain_rest: bool = False) -> GlossaryEntry | None:
+        """``word``, made of ``beginning`` and ``rest``, where the rest is a word of at least 5
+        letters that one of our forms names, not just any word: "reagent" is not re- and "agent".
+        The rest must be a hard word too, unless ``plain_rest`` ("immuno-oncology": a hyphen
+        shows where the parts meet, and the beginning is the hard part)."""
+        if len(rest) < 5 or not (plain_rest or is_hard(rest)):
+            return None
+        entry, form = self._form_entry(rest)
+        if entry is None or " " in form:
+            return None
+        return GlossaryEntry(
+            term=word,
+            short=f"{beginning.term}: {beginning.short}; {_as_written(entry, form)}: {entry.short}",
+            definition=f"{beginning.definition} {form[0].upper()}{form[1:]}: {entry.definition}",
+            category=entry.category,
+            source=beginning.source,
+        )
+
+    def _misspelling_entry(self, word: str) -> GlossaryEntry | None:
+        """A long word never seen in print that is one slip of the keyboard (a letter left out,
+        added, changed or two swapped) from one term of ours, and only one: "palcebo" is glossed
+        "(placebo: ...)". Not at the last letter ("nephrop" is cut short, not "nephron"), nor
+        in a word beginning ("microsomia" is not "macrosomia")."""
+        if len(word) < _MISSPELT_LENGTH or zipf_frequency(word, "en") > 0:
+            return None
+        forms = self._own_forms
+        found: dict[str, tuple[GlossaryEntry, str]] = {}
+        for form in filter(forms.__contains__, _one_slip_from(word)):
+            if len(form) >= _MISSPELT_LENGTH and form != word:
+                found.setdefault(forms[form].term, (forms[form], form))
+        if len(found) != 1:
+            return None
+        (entry, form), = found.values()
+        if self._beginning_of(word) != self._beginning_of(form):
+            return None
+        return replace(entry, short=f"{_as_written(entry, form)}: {entry.short}")
+
+    def _beginning_of(self, word: str) -> str:
+        for n in range(min(self._longest_beginning, len(word)), 1, -1):
+            if word[:n] in self._beginnings:
+                return word[:n]
+        return ""
+
+    def _compound_entry(self, first: str, second: str) -> GlossaryEntry | None:
+        """Two words joined by a hyphen: the one word they make ("peri-operative" is our
+        "perioperative"), or a word beginning and a term ("non-squamous")."""
+        key = first + "-" + second
+        if key in self._derived:
+            return self._derived[key]
+        found = None
+        if first.isalpha() and second.isalpha():
+            joined = first + second
+            found = self._form_entry(joined)[0] or (self._adjective_entry(joined) if is_hard(joined) else None)
+            if found is None and first in self._beginnings:
+                found = self._with_beginning(key, self._beginnings[first], second, plain_rest=is_hard(first))
+        self._derived[key] = found
+        return found
+
+
+_UNSEEN = object()
+_COINED_ZIPF = 2.0
+_MISSPELT_LENGTH = 7
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+# An adverb or a noun made from an adjective -> the adjective's ending ("-ically" -> "-ic"):
+# longer endings first, so "chronicity" is tried as "chronic" before anything shorter.
+_ADJECTIVE_ENDINGS = (
+    ("ibility", "ible"), ("ability", "able"),
+    ("ically", "ic"), ("ically", "ical"), ("icity", "ic"), ("ality", "al"), ("ivity", "ive"),
+    ("osity", "ous"), ("arity", "ar"), ("iness", "y"),
+    ("ally", "al"), ("ibly", "ible"), ("ably", "able"), ("ness", ""), ("ily", "y"), ("ly", ""),
+)
+
+# British spellings -> American, by regular rules. Each is tried alone and all together; a
+# spelling counts only where it is one of our forms, so "aerobic" or "exercise" change nothing.
+_AMERICAN = (
+    (re.compile(r"(?<=[a-z])ae(?=[a-z])|^ae(?=ti)"), "e"),  # haemoglobin, paediatric, anaemia, aetiology
+    (re.compile(r"oe(?=[a-z])"), "e"),  # oedema, oesophagus, diarrhoea, foetal, coeliac
+    (re.compile(r"(?<=[a-z])is(?=(?:e|ed|es|ing|er|ers|ation|ations|able)$)"), "iz"),  # randomised
+    (re.compile(r"(?<=[a-z])ys(?=(?:e|ed|es|ing|er|ers)$)"), "yz"),  # analysed, dialyse
+    (re.compile(r"(?<=[a-z])our(?=(?:s|ed|ing|al|ally|able|ite|ites)?$)"), "or"),  # tumour, behavioural
+    (re.compile(r"(?<=[a-z][tbv])re(?=[sd]?$)"), "er"),  # centre, litre, fibre, manoeuvre
+    (re.compile(r"(?<=[aeiou])ll(?=(?:ed|ing|er|ers)$)"), "l"),  # labelled, counselling
+    (re.compile(r"(?<=[^aeiou][oi])l(?=(?:s|ment|ments)?$)"), "ll"),  # enrol, enrolment, fulfil
+    (re.compile(r"(?<=[a-z])ogue(?=s?$)"), "og"),  # analogue
+    (re.compile(r"sulph"), "sulf"),  # sulphate, sulphonylurea
+    (re.compile(r"leuc(?=[aeiou])"), "leuk"),  # leucocyte, leucopenia
+    (re.compile(r"(?<=[a-z])ence(?=s?$)"), "ense"),  # licence
+    (re.compile(r"gramme"), "gram"),  # programme
+)
+
+
+def _as_written(entry: GlossaryEntry, form: str) -> str:
+    """``form`` (a lookup key) as the entry writes it: "mounjaro" -> "Mounjaro"."""
+    for written in (entry.term, *entry.variants):
+        if written.lower() == form:
+            return written
+    return form
+
+
+def _one_slip_from(word: str) -> list[str]:
+    """Every word one slip from ``word``: a letter added, a letter left out, two letters next to
+    each other swapped, or a letter changed for a key beside it or, for a vowel, another vowel
+    ("adherance"); "cardiotonic" is not a slip for "cardiotoxic". The last letter is neither
+    changed nor left out: a word's end is where words differ ("hypoxemiae", "nephrop")."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return [
+        *[head + c + tail for head, tail in splits for c in _LETTERS],
+        *[head + tail[1:] for head, tail in splits[:-2]],
+        *[head + c + tail[1:] for head, tail in splits[:-2] for c in _SLIPS.get(tail[0], "")],
+        *[head + tail[1] + tail[0] + tail[2:] for head, tail in splits[:-2]],
+    ]
+
+
+# the keys beside each letter on a QWERTY keyboard, and for a vowel the other vowels
+_KEYS_BESIDE = dict(zip(_LETTERS, (
+    "qwsz", "vghn", "xvdf", "sfercx", "wrsd", "dgrtcv", "fhtyvb", "gjyubn", "uojk", "hkuinm", "jlio", "kop",
+    "njk", "bmhj", "iplk", "ol", "wa", "etdf", "adwezx", "ryfg", "yihj", "cbfg", "qeas", "zcsd", "tugh", "asx",
+)))
+_SLIPS = {
+    letter: "".join(sorted(set(keys) | (set("aeiou") - {letter} if letter in "aeiou" else set())))
+    for letter, keys in _KEYS_BESIDE.items()
+}
+
+
+@lru_cache(maxsize=8192)
+def american_spellings(word: str) -> tuple[str, ...]:
+    """The American spellings a British spelling may have: "haemorrhages" -> "hemorrhages"."""
+    spellings = []
+    together = word
+    for pattern, replacement in _AMERICAN:
+        changed = pattern.sub(replacement, word)
+        if changed != word:
+            spellings.append(changed)
+            together = pattern.sub(replacement, together)
+    if together != word and together not in spellings:
+        spellings.insert(0, together)
+    return tuple(spellings)
 
 
 _SPACE_OR_HYPHEN = re.compile(r"[\s-]{1,3}")

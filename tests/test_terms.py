@@ -170,3 +170,140 @@ def test_only_a_product_name_before_its_form_is_taken_alone(pipeline):
     )
     terms = pipeline.explain(study_from_record(record, "x.json")).record_terms
     assert "Quentaflor" in terms and "Zorbitinic" not in terms and "Zorbitinic acid" in terms
+
+
+# --- the fallback: a hard word no entry names, explained by an entry it is made from ---------
+
+
+def _terms(glossary, text):
+    return [(text[s:e], entry.term, entry.short) for s, e, entry in glossary.find(text)]
+
+
+def test_a_british_spelling_gets_the_american_entry(pipeline):
+    found = _terms(pipeline.glossary, "Haemoglobin, oedema and anaemia in paediatric oesophagus tumours, randomised.")
+    assert [(word, term) for word, term, _ in found] == [
+        ("Haemoglobin", "hemoglobin"), ("oedema", "edema"), ("anaemia", "anemia"), ("paediatric", "pediatric"),
+        ("oesophagus", "esophagus"), ("tumours", "tumor"), ("randomised", "randomized"),
+    ]
+    # the entry itself: its own short definition, and one gloss for both spellings
+    assert found[0][2] == pipeline.glossary.find("hemoglobin")[0][2].short
+    assert [term for _, term, _ in _terms(pipeline.glossary, "sulphonylurea, an analogue of it, enrolment")] == [
+        "sulfonylurea", "analog", "enrollment"]
+
+
+@pytest.mark.parametrize("text", ["aerobic aerosols", "exercise and advise", "a poem on shoes", "caesium", "hours of labour"])
+def test_a_spelling_rule_counts_only_where_it_makes_one_of_our_terms(pipeline, text):
+    assert _terms(pipeline.glossary, text) == []
+
+
+def test_american_spellings_follow_regular_rules():
+    from summarizer.glossary import american_spellings
+
+    for british, american in [("haemorrhages", "hemorrhages"), ("anaesthetised", "anesthetized"), ("diarrhoea", "diarrhea"),
+                              ("aetiology", "etiology"), ("behavioural", "behavioral"), ("centres", "centers"),
+                              ("manoeuvre", "maneuver"), ("labelled", "labeled"), ("dialysed", "dialyzed"),
+                              ("programme", "program"), ("leucopenia", "leukopenia")]:
+        assert american in american_spellings(british), british
+    assert american_spellings("aerobic") == () and american_spellings("shoe") == ()
+
+
+def test_an_adverb_or_noun_of_a_glossed_adjective_names_the_adjective(pipeline):
+    found = _terms(pipeline.glossary, "Given systemically or endoscopically; the reversibility and chronicity of it.")
+    assert found == [
+        ("systemically", "systemic", "systemic: affecting the whole body"),
+        ("endoscopically", "endoscopic", "endoscopic: using a thin tube with a camera"),
+        ("reversibility", "reversible", "reversible: can be undone"),
+        ("chronicity", "chronic", "chronic: lasting a long time"),
+    ]
+    assert _terms(pipeline.glossary, "systemic")[0][2] == "affecting the whole body"  # the entry is left as it is
+
+
+@pytest.mark.parametrize("text", ["family only", "a steady supply", "an anomaly", "Italy", "the assembly", "happiness"])
+def test_a_word_ending_in_ly_or_ness_is_not_always_made_from_a_term(pipeline, text):
+    assert _terms(pipeline.glossary, text) == []
+
+
+def test_the_adverb_gloss_tells_which_word_is_defined(pipeline):
+    record = minimal_record(descriptionModule={"briefSummary": "The medicine acts systemically. It is a systemic medicine."})
+    html = pipeline.renderer.html(pipeline.explain(study_from_record(record, "x.json")))
+    assert '<dfn class="smz-term">systemically</dfn> <span class="smz-gloss">(systemic: affecting the whole body)</span>' in html
+    assert "smz-term\">systemic</dfn>" not in html  # explained once, at the adverb
+    assert "<dt>systemic</dt>" in html  # "Words to know" lists the adjective
+
+
+def test_a_word_beginning_on_a_term_is_glossed_with_both_parts(pipeline):
+    found = _terms(pipeline.glossary, "Pregestational diabetes; a subdermal implant; the periovulation phase.")
+    assert [(word, term, short) for word, term, short in found if term != "diabetes"] == [
+        ("Pregestational", "pregestational", "pre-: before; gestational: about pregnancy"),
+        ("subdermal", "subdermal", "sub-: under, or less than; dermal: of the skin"),
+        ("periovulation", "periovulation", "peri-: around, or around the time of; ovulation: when an ovary releases an egg"),
+    ]
+    entry = pipeline.glossary.find("pregestational")[0][2]
+    assert entry.definition.startswith("Pre- means before. Gestational: ") and entry.category == "body and diseases"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "impair the reagent",  # "im-" is no beginning of ours; "agent" is no term
+        "a reinfusion",  # "infusion" is a term, but a common word: re- on it may be a word of its own
+        "interoperable with any system",  # in print often enough to mean more than its parts
+        "pre and post",  # a beginning alone is not a word
+        "prezorbexosis",  # the rest is no term
+        "pre-school",  # nor here
+    ],
+)
+def test_a_beginning_needs_a_rare_word_and_a_hard_term_after_it(pipeline, text):
+    assert _terms(pipeline.glossary, text) == []
+
+
+def test_hyphenated_words_make_a_term_or_a_beginning_and_a_term(pipeline):
+    found = _terms(pipeline.glossary, "peri-operative care, a non-squamous tumor, anti-fibrotic effects, immuno-oncology")
+    assert [(word, term) for word, term, _ in found][:3] == [
+        ("peri-operative", "perioperative"), ("non-squamous", "nonsquamous"), ("tumor", "tumor")]
+    assert ("anti-fibrotic", "anti-fibrotic", "anti-: against; fibrotic: scarred and stiff") in found
+    assert _terms(pipeline.glossary, "pre-existing")[0][1] == "preexisting"  # the one word they make
+    # a beginning on a plain word, or a code, is left alone
+    assert _terms(pipeline.glossary, "post-treatment checks, anti-CD20, pre-T-cell") == []
+
+
+def test_a_word_beginning_must_be_letters_and_a_hyphen(tmp_path):
+    (tmp_path / "x.yaml").write_text("- term: Pre-\n  short: before\n  definition: Before.\n  category: study design\n")
+    with pytest.raises(GlossaryError, match="word beginning"):
+        Glossary.load(tmp_path)
+
+
+def test_a_word_beginning_is_no_term_of_its_own(pipeline):
+    assert all(entry.is_beginning for entry in pipeline.glossary.entries if entry.term.endswith("-"))
+    assert "pre-" not in {e.term for _, _, e in pipeline.glossary.find("the pre- and post-test")}
+
+
+def test_plain_words_are_never_hard():
+    from summarizer.glossary import is_hard, plain_words
+
+    words = plain_words()
+    assert len(words) > 20000 and "the" in words and "hemoglobin" not in words
+    assert not [word for word in words if is_hard(word)]
+
+
+def test_a_slip_of_the_keyboard_names_the_term_meant(pipeline):
+    found = _terms(pipeline.glossary, "Palcebo controlled; Basline to 12 months; intraveneous drugs")
+    assert found == [
+        ("Palcebo", "placebo", "placebo: " + pipeline.glossary.find("placebo")[0][2].short),
+        ("Basline", "baseline", "baseline: " + pipeline.glossary.find("baseline")[0][2].short),
+        ("intraveneous", "intravenous", "intravenous: into a vein"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prostrate",  # a word in print, not a slip for "prostate"
+        "cardiotonic agents",  # "n" and "x" are not keys side by side: not "cardiotoxic"
+        "hemifacial microsomia",  # "micro-" for "macro-" is another word, not a slip
+        "nephrop.",  # a word cut short: its last letter is not changed
+        "placbo",  # too short to be sure
+    ],
+)
+def test_a_rare_word_is_not_taken_for_a_slip_too_readily(pipeline, text):
+    assert [word for word, _, _ in _terms(pipeline.glossary, text) if word.lower() != "hemifacial"] == []
