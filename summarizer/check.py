@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import weakref
 from functools import lru_cache
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from html import unescape
 from html.parser import HTMLParser
 
@@ -22,6 +22,10 @@ from textstat.backend.utils._get_cmudict import get_cmudict
 from textstat.backend.utils._get_lang_cfg import get_lang_cfg
 from textstat.backend.utils._get_pyphen import get_pyphen
 from textstat.backend.utils._get_lang_easy_words import get_lang_easy_words
+from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
+
+# at the top, not in the functions that use them: they run for every block and sentence
+from summarizer.glossary import _same_length_lower, web_addresses
 
 LONG_SENTENCE_WORDS = 20  # UK Health Research Authority guidance for participant information
 
@@ -60,9 +64,13 @@ class ReadingLevel:
     complex_word_share: float = 0.0  # words of 3 or more syllables
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        # what dataclasses.asdict gives, without its deep copy: every field is a number or text
+        data = {name: getattr(self, name) for name in _LEVEL_FIELDS}
         data["long_sentences"] = list(self.long_sentences)
         return data
+
+
+_LEVEL_FIELDS = tuple(f.name for f in fields(ReadingLevel))
 
 
 def _hidden(attrs: dict) -> bool:
@@ -173,6 +181,9 @@ _OWN_TAG = re.compile(
     r"|/([a-zA-Z][a-zA-Z0-9-]*)\s*>|!--(?:(?!--).)*?-->|!doctype\s[^<>\"']*>)",
     re.S | re.I,
 )
+# The text up to the next tag and the tag: one match per tag. The text takes no characters
+# back (possessive), so a "<" that starts no tag fails at once instead of being retried.
+_OWN_TOKEN = re.compile(r"([^<]*+)" + _OWN_TAG.pattern, re.S | re.I)
 _OWN_ATTRIBUTE = re.compile(r"\s+([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'))?")
 _RAW_TEXT_END = {name: re.compile(r"</\s*%s\s*>" % name, re.I) for name in HTMLParser.CDATA_CONTENT_ELEMENTS}
 
@@ -199,7 +210,9 @@ def _own_sections(html: str) -> list[Section] | None:
 
     def flush():
         if current:
-            text = _SPACES.sub(" ", "".join(current)).strip()
+            # what _SPACES.sub(" ", ...).strip() gives (both take white space as str.isspace
+            # does), in one pass in C
+            text = " ".join("".join(current).split())
             current.clear()
             if text:
                 last = sections[-1]
@@ -211,29 +224,32 @@ def _own_sections(html: str) -> list[Section] | None:
         nonlocal skip, details, in_summary, heading
         if tag in _BLOCKS:
             flush()
-        skipped, folded, summary = _close(stack, tag)
+        if stack and stack[-1][0] == tag:
+            # the usual case, the innermost element closing: what _close() does for one element
+            skipped, folded, summary = stack.pop()[1], tag == "details", tag == "summary"
+        else:
+            skipped, folded, summary = _close(stack, tag)
         skip -= skipped
         details -= folded
         if summary:
             in_summary = False
         heading = False
 
-    position, length = 0, len(html)
-    find, match = html.find, _OWN_TAG.match
-    while position < length:
-        start = find("<", position)
-        if start < 0:
-            start = length
-        if start > position and not skip and (not details or in_summary):
-            text = html[position:start]
-            current.append(unescape(text) if "&" in text else text)
-        if start == length:
+    position = 0
+    token_at = _OWN_TOKEN.match
+    while True:
+        token = token_at(html, position)
+        if token is None:
+            if "<" in html[position:]:
+                return None  # a "<" that starts no tag of ours
+            text = html[position:]
+            if text and not skip and (not details or in_summary):
+                current.append(unescape(text) if "&" in text else text)
             break
-        tag = match(html, start)
-        if tag is None:
-            return None
-        position = tag.end()
-        name, attributes, closed, end_name = tag.groups()
+        text, name, attributes, closed, end_name = token.groups()
+        if text and not skip and (not details or in_summary):
+            current.append(unescape(text) if "&" in text else text)
+        position = token.end()
         if end_name is not None:
             end_name = end_name.lower()
             if stack and stack[-1][0] == end_name and end_name not in _BLOCKS and end_name not in _FOLDING:
@@ -316,12 +332,55 @@ def _addresses_as_links(block: str) -> str:
     """A web or e-mail address is read as one thing, not syllable by syllable: it counts as the
     one short word "link" ("https://clinicaltrials.gov/study/NCT..." alone would lift a
     sentence's grade by ten)."""
-    from summarizer.glossary import web_addresses
-
     spans = web_addresses(block)
     for start, end in reversed(spans):
         block = block[:start] + "link" + block[end:]
     return block
+
+
+# textstat's word list, ``list_words(text)``: remove_punctuation(text), then split. Its two
+# patterns are compiled here once; textstat passes them to re.sub as strings on each call and
+# remembers only the last 128 texts, so on a leaflet's sentences it works them out every time.
+_NOT_CONTRACTION = re.compile(RE_NONCONTRACTION_APOSTROPHE)
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+
+
+def text_words(text: str) -> list[str]:
+    """``list_words(text)``, textstat's words of a text (a test checks they are equal). The
+    words of ``list_words(text, lowercase=True)`` are these words in lower case: lower case
+    neither makes nor removes white space."""
+    if "'" in text:
+        text = _NOT_CONTRACTION.sub("", text)
+    return _PUNCTUATION.sub("", text).split()
+
+
+def _long_parts(text: str) -> int:
+    """The parts of ``text`` that textstat.sentence_count counts: runs of text up to their
+    closing marks, of more than two words."""
+    return sum(1 for part in _TEXTSTAT_SENTENCE.findall(text) if len(text_words(part)) > 2)
+
+
+@lru_cache(maxsize=WORD_MEMORY)
+def _word_facts(word: str) -> tuple[int, int, int, int]:
+    """All that textstat's counts take from one word of ``text_words``, in one remembered
+    look-up instead of one per count: (syllables as textstat.syllable_count counts the word in
+    a text, 1 if it is complex (3 or more syllables, textstat.polysyllabcount), 1 if it is
+    difficult (not on the Dale-Chall list of easy words), syllables of the lower-case word
+    counted on its own (``sentence_grade``))."""
+    lower = word.lower()
+    return (
+        token_syllables(lower),
+        int(word_syllables(word) >= 3),
+        int(lower not in get_lang_easy_words("en_US")),
+        word_syllables(lower),
+    )
+
+
+def _summed_facts(words: list[str]) -> tuple[int, int, int, int]:
+    """``_word_facts`` added up over ``words``."""
+    if not words:
+        return (0, 0, 0, 0)
+    return tuple(map(sum, zip(*map(_word_facts, words))))
 
 
 @lru_cache(maxsize=WORD_MEMORY)
@@ -392,12 +451,16 @@ def _dale_chall_score(difficult: int, words: int, sentences: int) -> float:
 def sentence_grade(sentence: str) -> float:
     """Flesch-Kincaid grade of one sentence: textstat's formula and counts (a test checks they are
     equal), with syllables counted once per word."""
-    words = textstat.lexicon_count(sentence)
-    sentences = textstat.sentence_count(sentence)
-    syllables = sum(word_syllables(w) for w in list_words(sentence, lowercase=True))
+    return _grade_of(sentence, text_words(sentence))
+
+
+def _grade_of(sentence: str, words: list[str]) -> float:
+    """``sentence_grade`` of a sentence whose ``text_words`` are ``words``."""
+    sentences = max(1, _long_parts(sentence)) if sentence else 0  # textstat.sentence_count
+    syllables = _summed_facts(words)[3]
     if not words or not sentences or not syllables:
         return 0.0
-    return _fk_grade(words, sentences, syllables)
+    return _fk_grade(len(words), sentences, syllables)
 
 
 def complex_words(text: str) -> int:
@@ -449,14 +512,14 @@ def _sentence_counts(sentence: str) -> _Counts | None:
     """None for a text that is not one prepared sentence (counted as a whole text instead)."""
     if not _ONE_SENTENCE.fullmatch(sentence):
         return None
-    words = list_words(sentence)
-    easy = get_lang_easy_words("en_US")
+    words = text_words(sentence)
+    syllables, complex_count, difficult, _ = _summed_facts(words)
     return _Counts(
         words=len(words),
-        counted=sum(1 for part in _TEXTSTAT_SENTENCE.findall(sentence) if textstat.lexicon_count(part) > 2),
-        syllables=sum(token_syllables(w) for w in list_words(sentence, lowercase=True)),
-        complex=sum(1 for w in words if word_syllables(w) >= 3),
-        difficult=sum(1 for w in words if len(w.split()) == 1 and w.lower() not in easy),
+        counted=_long_parts(sentence),
+        syllables=syllables,
+        complex=complex_count,
+        difficult=difficult,  # textstat's test that a word is one word holds for every word of a split
     )
 
 
@@ -551,7 +614,11 @@ class SentenceFinding:
         return self.long or bool(self.passive or self.unexplained or self.abbreviations or self.symbols)
 
     def as_dict(self) -> dict:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        # dataclasses.asdict with the tuples as lists, without its deep copy of text and numbers
+        return {name: list(v) if isinstance(v := getattr(self, name), tuple) else v for name in _FINDING_FIELDS}
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(SentenceFinding))
 
 
 def find_passive(sentence: str) -> list[str]:
@@ -582,7 +649,7 @@ class RecordGlossary:
     def glossary(self):
         """The glossary with the record's terms (made when first needed)."""
         if self._extended is None:
-            self._extended = self.base.with_record_terms(self.record_terms)
+            self._extended = _with_record_terms(self.base, self.record_terms)
         return self._extended
 
     def find(self, text: str) -> list:
@@ -600,6 +667,24 @@ class RecordGlossary:
 
 
 _FIRST_RUN = re.compile(r"[^\W_]+")
+
+# The last glossary made with a record's terms, with what it was made from: the renderer's and
+# the checker's RecordGlossary of one leaflet both need it, and making it copies the glossary's
+# large indexes. One only, so memory does not grow over a batch.
+_LAST_EXTENDED: list[tuple] = []
+
+
+def _with_record_terms(glossary, record_terms: dict):
+    """``glossary.with_record_terms(record_terms)``, shared with the last caller that asked for
+    the same terms of the same glossary."""
+    # the same entry objects, not equal ones: the renderer tells a record's own entry by identity
+    terms = tuple((key, id(entry)) for key, entry in record_terms.items())
+    if _LAST_EXTENDED and _LAST_EXTENDED[0][0] is glossary and _LAST_EXTENDED[0][1] == terms:
+        return _LAST_EXTENDED[0][2]
+    extended = glossary.with_record_terms(record_terms)
+    # the entries are kept with it, so their ids are not reused while it is remembered
+    _LAST_EXTENDED[:] = [(glossary, terms, extended, list(record_terms.values()))]
+    return extended
 
 
 def _per_glossary(memories: weakref.WeakKeyDictionary, glossary, work):
@@ -631,10 +716,10 @@ def _shared_finder(glossary):
 def _sentence_basics(sentence: str) -> tuple:
     """What a sentence's finding needs that no glossary changes: words, grade, passive voice,
     symbols, and the capitalised short forms with where they are."""
-    words = textstat.lexicon_count(sentence)
+    words = text_words(sentence)
     return (
-        words,
-        round(sentence_grade(sentence), 1) if words else 0.0,
+        len(words),
+        round(_grade_of(sentence, words), 1) if words else 0.0,
         tuple(find_passive(sentence)),
         tuple(m.group() for m in _SYMBOL.finditer(sentence)),
         tuple((m.group(), m.start(), m.end()) for m in _SHORT_FORM.finditer(sentence)),
@@ -644,14 +729,16 @@ def _sentence_basics(sentence: str) -> tuple:
 def _glossary_view(sentence: str, glossary) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """The spans a glossary entry, a web address or an NCT ID explains, and the hard words
     no entry explains (capitals are abbreviations: they are reported as such)."""
-    from summarizer.coverage import hard_words  # coverage imports this module
-    from summarizer.glossary import _same_length_lower, web_addresses
+    from summarizer.coverage import hard_words_between  # coverage imports this module
 
-    covered = [(a, b) for a, b, _ in glossary.find(sentence)] if glossary is not None else []
-    covered += web_addresses(sentence, _same_length_lower(sentence))
+    explained = [(a, b) for a, b, _ in glossary.find(sentence)] if glossary is not None else []
+    addresses = web_addresses(sentence, _same_length_lower(sentence))
+    covered = explained + addresses
     if "NCT" in sentence:
         covered += [m.span() for m in _NCT_ID.finditer(sentence)]
-    unexplained = [w for w, ok in hard_words(sentence, glossary) if not ok and not w.isupper()] if glossary is not None else []
+    # the hard words, judged against the glossary's spans and the addresses found above
+    unexplained = [w for w, ok in hard_words_between(sentence, explained, addresses)
+                   if not ok and not w.isupper()] if glossary is not None else []
     return tuple(covered), tuple(dict.fromkeys(unexplained))
 
 

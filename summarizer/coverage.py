@@ -13,8 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from summarizer.check import REFERENCE_SECTIONS, extract_sections
+from summarizer.check import REFERENCE_SECTIONS, WORD_MEMORY, extract_sections
 from summarizer.glossary import is_hard, web_addresses
 from summarizer.model import Study
 
@@ -27,16 +28,31 @@ _STAGE_CODE = re.compile(r"(?:I{1,3}|IV|VI{0,3})[A-Ea-e]")
 def hard_words(text: str, glossary) -> Iterator[tuple[str, bool]]:
     """Each hard word of ``text`` (a possessive "'s" dropped) and whether a glossary entry
     explains it there. Words inside web and e-mail addresses are passed over."""
-    explained = [(s, e) for s, e, _ in glossary.find(text)]
-    addresses = web_addresses(text)
+    return hard_words_between(text, [(s, e) for s, e, _ in glossary.find(text)], web_addresses(text))
+
+
+def hard_words_between(text: str, explained: list[tuple[int, int]], addresses: list[tuple[int, int]]) -> Iterator[tuple[str, bool]]:
+    """``hard_words`` for a caller that has found the glossary's spans (``explained``) and the
+    web addresses in ``text`` already."""
     for match in _WORD.finditer(text):
-        if any(s <= match.start() < e for s, e in addresses):
+        word = _hard_form(match.group())
+        if word is None:
             continue
-        word = _POSSESSIVE.sub("", match.group())
-        if _STAGE_CODE.fullmatch(word):
+        start, end = match.span()
+        if any(s <= start < e for s, e in addresses):
             continue
-        if is_hard(word):
-            yield word, any(s <= match.start() and match.end() <= e for s, e in explained)
+        yield word, any(s <= start and end <= e for s, e in explained)
+
+
+@lru_cache(maxsize=WORD_MEMORY)
+def _hard_form(match: str) -> str | None:
+    """The word a match of ``_WORD`` is (a possessive "'s" dropped) when it is hard and no
+    stage code, else None: one remembered look-up per word of a text, as most words are met
+    again and again."""
+    word = _POSSESSIVE.sub("", match)
+    if _STAGE_CODE.fullmatch(word) or not is_hard(word):
+        return None
+    return word
 
 
 def record_names(study: Study) -> set[str]:

@@ -302,6 +302,9 @@ class Glossary:
         # finds the rest
         starts, plain = self._starts, self._plain
         candidates = [i for i, word in enumerate(words) if word in starts or word not in plain]
+        if not candidates:
+            return []
+        by_abbreviation, by_form, prefixes = self._by_abbreviation, self._by_form, self._prefixes
         skip = None  # the web addresses, looked for at the first hit
         found = []
         count = len(spans)
@@ -309,27 +312,35 @@ class Glossary:
         for i in candidates:
             if i < after:
                 continue
-            start = spans[i][0]
-            most = starts.get(words[i], 0)
+            start, first_end = spans[i]
+            word = words[i]
+            most = starts.get(word, 0)
             hit = None
-            if most:
+            if most == 1 or (most and word not in prefixes):
+                # the usual case: no longer form starts with this word, so only the word itself
+                # is looked up (what the loops below do for a run of one word)
+                entry = by_abbreviation.get(text[start:first_end]) or by_form.get(word)
+                if entry and not _glued_after(text, first_end):
+                    hit = (start, first_end, entry, 1)
+            elif most:
                 # keys of the runs of 1..most words starting here, as _normal() would make them
-                keys = [words[i]]
+                keys = [word]
                 for j in range(i + 1, min(i + most, count)):
-                    if keys[-1] not in self._prefixes:
+                    if keys[-1] not in prefixes:
                         break
                     gap = text[spans[j - 1][1] : spans[j][0]]
-                    separator = " " if _SPACE_OR_HYPHEN.fullmatch(gap) else gap if gap in ("/", ".") else None
+                    # one space, the usual gap, without the pattern
+                    separator = " " if gap == " " or _SPACE_OR_HYPHEN.fullmatch(gap) else gap if gap in ("/", ".") else None
                     if separator is None:
                         break
                     keys.append(keys[-1] + separator + words[j])
                 for n in range(len(keys), 0, -1):
                     end = spans[i + n - 1][1]
-                    entry = self._by_abbreviation.get(text[start:end]) or self._by_form.get(keys[n - 1])
+                    entry = by_abbreviation.get(text[start:end]) or by_form.get(keys[n - 1])
                     if entry and not _glued_after(text, end):
                         hit = (start, end, entry, n)
                         break
-            if hit is None and words[i] not in plain:
+            if hit is None and word not in plain:
                 hit = self._fallback_hit(text, spans, words, i)
             # checked only for a hit: most candidate words match nothing
             if hit is None or _glued_before(text, start):
