@@ -77,11 +77,16 @@ class StudyCoverage:
     unexplained: Counter = field(default_factory=Counter)
 
 
+_GLOSS = re.compile(r'<span class="smz-gloss">[^<]*</span>')
+
+
 def study_coverage(study: Study, html: str, glossary) -> StudyCoverage:
-    """Hard-word occurrences in the text a reader reads through, and which are explained."""
+    """Hard-word occurrences in the text a reader reads through, and which are explained. Our
+    own glosses are left out: a term named again in its gloss ("systemically (systemic: ...)")
+    is not another word of the record explained."""
     names = record_names(study)
     result = StudyCoverage(study.nct_id)
-    for section in extract_sections(html):
+    for section in extract_sections(_GLOSS.sub("", html)):
         if section.id in REFERENCE_SECTIONS:
             continue
         for block in section.blocks:
