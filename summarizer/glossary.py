@@ -709,7 +709,7 @@ def _is_short_form(word: str) -> bool:
     return sum(c.isupper() for c in word) >= 2 and any(c.isalpha() for c in word) and len(word) <= 12
 
 
-def _long_form_for(short: str, words: list[str]) -> str | None:
+def long_form_for(short: str, words: list[str]) -> str | None:
     """The shortest run of trailing ``words`` whose letters spell ``short``."""
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters or not letters[0].isalpha() or len(words) == 0:
@@ -746,14 +746,14 @@ def defined_abbreviations(texts: list[str], glossary: Glossary) -> dict[str, Glo
             if short in found or not _is_short_form(short):
                 continue
             before = re.split(r"[.;:()\[\]\n]", text[max(0, match.start() - 160) : match.start()])[-1]
-            long_form = _long_form_for(short, before.split())
+            long_form = long_form_for(short, before.split())
             if long_form:
                 found[short] = long_form
         for match in _SHORT_THEN_LONG.finditer(text):
             short, inside = match.groups()
             if short in found or not _is_short_form(short):
                 continue
-            long_form = _long_form_for(short, inside.split())
+            long_form = long_form_for(short, inside.split())
             if long_form and long_form == inside.strip():
                 found[short] = long_form
         for match in _SHORT_DASH_LONG.finditer(text):

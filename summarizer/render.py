@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from summarizer.check import RecordGlossary
 from summarizer.explain import Leaflet
-from summarizer.glossary import Glossary, GlossaryEntry
+from summarizer.glossary import Glossary, GlossaryEntry, long_form_for
 from summarizer.phrases import PhraseBook
 from summarizer.eligibility import example_list
 from summarizer.plain_text import EverydayWords, everyday_words, plain_symbols
@@ -59,7 +59,9 @@ class TermAnnotator:
             out.append(escape(text[position:start]))
             # "Interstitial lung disease (ILD)" -> "... (ILD: a group of diseases ...)": one bracket
             own = _OWN_BRACKET.match(text, end)
-            if own:
+            if own and own.group(1).lower() in ("s", "es") and own.group().startswith("("):
+                end, own = own.end(), None  # "medication(s)": the plural mark is part of the word
+            if own and self._names_the_term(own.group(1), text[start:end], entry):
                 out.append(
                     Markup('<dfn class="smz-term">{}</dfn> <span class="smz-gloss">({}: {})</span>').format(
                         text[start:end], own.group(1), entry.short
@@ -75,6 +77,14 @@ class TermAnnotator:
                 position = end
         out.append(escape(text[position:]))
         return Markup("").join(out)
+
+    def _names_the_term(self, short: str, said: str, entry: GlossaryEntry) -> bool:
+        """The bracket after a term is another name for it: its abbreviation ("ILD", "AEs",
+        "eGFR"). Anything else ("Melanoma (Skin)", "dexamethasone (VTd)") stays as written: a
+        gloss on it would say the wrong thing."""
+        if short in entry.abbreviations or self.defined.get(short) is entry:
+            return True
+        return short.lower() in (form.lower() for form in entry.spoken_forms()) or long_form_for(short, said.split()) is not None
 
     def _defined_here(self, text: str, start: int, end: int, entry: GlossaryEntry) -> bool:
         """The record's own "long form (SHORT)" at this place: it explains itself."""

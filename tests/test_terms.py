@@ -307,3 +307,24 @@ def test_a_slip_of_the_keyboard_names_the_term_meant(pipeline):
 )
 def test_a_rare_word_is_not_taken_for_a_slip_too_readily(pipeline, text):
     assert [word for word, _, _ in _terms(pipeline.glossary, text) if word.lower() != "hemifacial"] == []
+
+
+@pytest.mark.parametrize(
+    "text, html",
+    [
+        # the bracket is the term's own short form: one bracket says both
+        ("Adverse Events (AEs) were counted",
+         '<dfn class="smz-term">Adverse Events</dfn> <span class="smz-gloss">(AEs: any health problem during a study)</span> were counted'),
+        # anything else in the bracket stays as written, after the gloss ("(VTd: a steroid)" would be wrong)
+        ("dexamethasone (VTd)", '<dfn class="smz-term">dexamethasone</dfn> <span class="smz-gloss">(a strong steroid medicine)</span> (VTd)'),
+        ("Melanoma (Skin)", '<dfn class="smz-term">Melanoma</dfn> <span class="smz-gloss">(a serious kind of skin cancer)</span> (Skin)'),
+        # "(s)" is the plural of the word, not a name for it
+        ("Concomitant medication(s)",
+         '<dfn class="smz-term">Concomitant medication(s)</dfn> <span class="smz-gloss">(other medicines you take at the same time)</span>'),
+    ],
+)
+def test_a_bracket_after_a_term_joins_its_gloss_only_when_it_names_the_term(text, html):
+    from summarizer.glossary import Glossary
+    from summarizer.render import TermAnnotator
+
+    assert str(TermAnnotator(Glossary.load())(text)) == html
