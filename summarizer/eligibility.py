@@ -337,7 +337,7 @@ _RULES_ANY += _AGE_RULES + [
     ("prior", re.compile(r"^(?:prior|previous) (?P<x>(?!history\b)(?!treatment with\b)(?!therapy with\b)(?!to\b).+)$", re.I), _prior),
     ("known or suspected", re.compile(r"^known or suspected (?P<x>.+)$", re.I), r"have or may have \g<x>"),
     ("known", re.compile(r"^known (?:to have\s+)?(?P<x>(?!or\b).+)$", re.I), _known),
-    ("positive test", re.compile(r"^(?P<x>(?:positive|negative)\s+(?!for\b)(?:[\w-]+\s+){0,6}?(?:tests?|serology|antigen|screen|history)\b.*)$", re.I),
+    ("positive test", re.compile(r"^(?P<x>(?:positive|negative)\s+(?!for\b)(?!results?\b)(?:[\w-]+\s+){0,6}?(?:tests?|serology|antigen|screen|history)\b.*)$", re.I),
      lambda g: "have a " + g["x"][0].lower() + g["x"][1:]),
     ("at least", re.compile(r"^at least (?P<x>(?:\d[\d.,]*%?|one|two|three|four|five|moderate)\s.+)$", re.I), r"have at least \g<x>"),
     ("positive for", re.compile(r"^(?P<x>(?:positive|negative) (?:for|test for|result for)\b.+)$", re.I), r"are \g<x>"),
@@ -346,7 +346,7 @@ _RULES_ANY += _AGE_RULES + [
     ("surgery", re.compile(r"^(?P<x>(?:major|minor|prior|previous|recent)\s+surgery.*)$", re.I), r"have had \g<x>"),
     ("planned", re.compile(r"^(?P<x>(?:[\w-]+\s+){0,3}(?:surgery|operation|procedure|transplant(?:ation)?|resection|[\w-]+(?:ectomy|plasty|otomy))\s+(?:planned|scheduled)\b(?:\s+and\s+(?:planned|scheduled))?(?:\s.*)?)$", re.I), _planned),
     ("levels", re.compile(r"^(?P<x>(?:low|high|elevated|reduced|increased|decreased|raised)\s+(?:levels?|counts?|values?|concentrations?)\s+of\b.+)$", re.I), r"have \g<x>"),
-    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current|impaired|adequate|inadequate|stable)\s+(?!smok)(?!(?:for|on|in|at|and|or|with)\b).+?)(?:\s+(?:patients|participants|subjects))?$", re.I),
+    ("condition word", re.compile(r"^(?P<x>(?:active|uncontrolled|ongoing|untreated|symptomatic|severe|significant|clinically significant|chronic|acute|concurrent|current|impaired|adequate|inadequate|stable(?!.*\b(?:patients|participants|subjects|people)\b))\s+(?!smok)(?!(?:for|on|in|at|and|or|with)\b).+?)(?:\s+(?:patients|participants|subjects))?$", re.I),
      lambda g: ("have had " if _PAST_WINDOW.search(g["x"]) and not re.match(r"(?:active|ongoing|current|concurrent|uncontrolled|impaired|adequate|inadequate)\b", g["x"], re.I) else "have ") + g["x"]),
     ("body mass index", re.compile(r"^(?:a\s+)?(?P<x>(?:body mass index|BMI)\b.+)$", re.I), r"have a \g<x>"),
     ("performance status", re.compile(r"^(?:an?\s+)?(?P<x>(?:eastern cooperative oncology group|ECOG|WHO)\b.*performance.+)$", re.I),
@@ -441,7 +441,11 @@ def _prepare(source: str) -> str:
     second person, and "less than or equal to (≤)" said once."""
     core = source.strip().rstrip(" .;,；")
     core = _SUBJECT_IN.sub("are in ", core, count=1)
-    core = _SUBJECT.sub("", core, count=1)
+    subject = _SUBJECT.match(core)
+    # "Participants who received X must have completed Y": "who ..." is a condition, not the reader
+    if subject and not (re.search(r"\b(?:who|that)\s*$", subject.group(), re.I)
+                        and re.search(r"\b(?:must|should|shall|may)\b", core[subject.end():], re.I)):
+        core = core[subject.end():]
     core = _MUST.sub("", core, count=1)
     core = re.sub(r"\b(?:less than or equal to|greater than or equal to)\s*\(\s*(≤|≥|<=|>=)\s*\)\s*", r"\1", core, flags=re.I)
     return _second_person(core)

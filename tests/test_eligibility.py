@@ -258,6 +258,8 @@ def test_a_bare_condition_is_something_you_have_with_the_glossary_only():
         "Pregnancy and peripartum cardiomyopathy",  # "and" or "or"? not guessed
         "Being a single and live fetus,",  # not the reader
         "Stable for at least 4 weeks on the same medicines",  # stable what? not guessed
+        "Participants who received chemotherapy must have completed it before day 1",  # "who" is a condition
+        "Stable dialysis patients who have had dialysis for 3 months",  # the patients are not "stable X"
     ],
 )
 def test_no_guess(record):
