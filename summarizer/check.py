@@ -321,11 +321,16 @@ def prepare_text(blocks: list[str]) -> list[str]:
 def _prepare_block(block: str) -> tuple[str, ...]:
     sentences = []
     for sentence in _split_block(_addresses_as_links(block)):
-        body = sentence.rstrip(".!?:;, ")
-        body = _INNER_MARK.sub("\u00b7", body)  # decimals, URLs, "e.g." inside a sentence
+        body = _prepared_body(sentence)
         if _LETTER_OR_DIGIT.search(body):
             sentences.append(body + ".")
     return tuple(sentences)
+
+
+def _prepared_body(sentence: str) -> str:
+    """A sentence as ``prepare_text`` writes it, before its closing full stop: no closing marks,
+    and no ``.!?`` inside (decimals, URLs, "e.g.")."""
+    return _INNER_MARK.sub("\u00b7", sentence.rstrip(".!?:;, "))
 
 
 def _addresses_as_links(block: str) -> str:
@@ -366,13 +371,20 @@ def _word_facts(word: str) -> tuple[int, int, int, int]:
     look-up instead of one per count: (syllables as textstat.syllable_count counts the word in
     a text, 1 if it is complex (3 or more syllables, textstat.polysyllabcount), 1 if it is
     difficult (not on the Dale-Chall list of easy words), syllables of the lower-case word
-    counted on its own (``sentence_grade``))."""
+    counted on its own (``sentence_grade``)).
+
+    ``word`` has been through ``text_words``, which textstat's punctuation removal leaves as it is,
+    so textstat's words of ``word`` in lower case are the one word ``lower``: its syllables as a
+    word of a text and as a word on its own (``word_syllables(word)``) are the same count. The
+    lower-case word counted on its own is split again; that can differ only where lower case made
+    a mark that is not a letter ("İ" becomes "i" and a combining dot), never in ASCII."""
     lower = word.lower()
+    syllables = token_syllables(lower)
     return (
-        token_syllables(lower),
-        int(word_syllables(word) >= 3),
+        syllables,
+        int(syllables >= 3),
         int(lower not in get_lang_easy_words("en_US")),
-        word_syllables(lower),
+        syllables if lower.isascii() else word_syllables(lower),
     )
 
 
@@ -451,16 +463,28 @@ def _dale_chall_score(difficult: int, words: int, sentences: int) -> float:
 def sentence_grade(sentence: str) -> float:
     """Flesch-Kincaid grade of one sentence: textstat's formula and counts (a test checks they are
     equal), with syllables counted once per word."""
-    return _grade_of(sentence, text_words(sentence))
+    return _grade_of(sentence, _written_counts(sentence))
 
 
-def _grade_of(sentence: str, words: list[str]) -> float:
-    """``sentence_grade`` of a sentence whose ``text_words`` are ``words``."""
-    sentences = max(1, _long_parts(sentence)) if sentence else 0  # textstat.sentence_count
-    syllables = _summed_facts(words)[3]
-    if not words or not sentences or not syllables:
+def _written_counts(sentence: str) -> _Counts:
+    """The word counts of a sentence as written, taken from its prepared form: preparing only
+    takes away or changes ``.!?:;,`` and closing spaces, which textstat's word list drops
+    anyway (an apostrophe before any of them is dropped too), so the words are the same and
+    a sentence is counted once for the section figures and its own finding."""
+    return _sentence_counts(_prepared_body(sentence) + ".")
+
+
+def _grade_of(sentence: str, counts: _Counts) -> float:
+    """``sentence_grade`` of a sentence with the ``_written_counts`` ``counts``."""
+    if not sentence:
         return 0.0
-    return _fk_grade(len(words), sentences, syllables)
+    if _INNER_MARK.search(sentence.rstrip(".!?")):
+        sentences = max(1, _long_parts(sentence))  # textstat.sentence_count
+    else:
+        sentences = 1  # one part at most, as in a prepared sentence (see _sentence_counts)
+    if not counts.words or not counts.word_syllables:
+        return 0.0
+    return _fk_grade(counts.words, sentences, counts.word_syllables)
 
 
 def complex_words(text: str) -> int:
@@ -505,6 +529,7 @@ class _Counts:
     syllables: int  # textstat.syllable_count
     complex: int  # words of 3 or more syllables (textstat.polysyllabcount)
     difficult: int  # words not on the Dale-Chall list of easy words
+    word_syllables: int  # syllables with each lower-case word counted on its own (sentence_grade)
 
 
 @lru_cache(maxsize=SENTENCE_MEMORY)
@@ -513,13 +538,16 @@ def _sentence_counts(sentence: str) -> _Counts | None:
     if not _ONE_SENTENCE.fullmatch(sentence):
         return None
     words = text_words(sentence)
-    syllables, complex_count, difficult, _ = _summed_facts(words)
+    syllables, complex_count, difficult, by_word = _summed_facts(words)
     return _Counts(
         words=len(words),
-        counted=_long_parts(sentence),
+        # textstat's sentence pattern matches a prepared sentence once, from its first word to its
+        # full stop: what it leaves out before the first word holds no word (``_long_parts``)
+        counted=int(len(words) > 2),
         syllables=syllables,
         complex=complex_count,
         difficult=difficult,  # textstat's test that a word is one word holds for every word of a split
+        word_syllables=by_word,
     )
 
 
@@ -533,7 +561,11 @@ def reading_level(sentences: list[str]) -> ReadingLevel:
     Each sentence is counted once and remembered (the same sentences come back in the read-through
     text, in every leaflet's fixed wording and in the glossary's definitions); the formulas are
     textstat's, on the summed counts, so the figures equal textstat's on the joined text."""
-    counts = [_sentence_counts(s) for s in sentences]
+    return _level_of(sentences, [_sentence_counts(s) for s in sentences])
+
+
+def _level_of(sentences: list[str], counts: list[_Counts | None]) -> ReadingLevel:
+    """``reading_level`` of ``sentences`` whose ``_sentence_counts`` are ``counts``."""
     if None in counts:
         return _reading_level_of_text(sentences)
     words = sum(c.words for c in counts)
@@ -715,14 +747,18 @@ def _shared_finder(glossary):
 @lru_cache(maxsize=SENTENCE_MEMORY)
 def _sentence_basics(sentence: str) -> tuple:
     """What a sentence's finding needs that no glossary changes: words, grade, passive voice,
-    symbols, and the capitalised short forms with where they are."""
-    words = text_words(sentence)
+    symbols, the capitalised short forms with where they are, and whether it has a hard word
+    that is not in capitals (the only kind reported as unexplained)."""
+    from summarizer.coverage import hard_word_forms  # coverage imports this module
+
+    counts = _written_counts(sentence)
     return (
-        len(words),
-        round(_grade_of(sentence, words), 1) if words else 0.0,
+        counts.words,
+        round(_grade_of(sentence, counts), 1) if counts.words else 0.0,
         tuple(find_passive(sentence)),
         tuple(m.group() for m in _SYMBOL.finditer(sentence)),
         tuple((m.group(), m.start(), m.end()) for m in _SHORT_FORM.finditer(sentence)),
+        any(not word.isupper() for word in hard_word_forms(sentence)),
     )
 
 
@@ -752,8 +788,12 @@ def _remembered_view(sentence: str, glossary: RecordGlossary):
 
 
 def analyse_sentence(sentence: str, glossary=None, defined: set[str] = frozenset()) -> SentenceFinding:
-    words, grade, passive, symbols, short_forms = _sentence_basics(sentence)
-    if isinstance(glossary, RecordGlossary) and glossary.shares_base(sentence):
+    words, grade, passive, symbols, short_forms, hard = _sentence_basics(sentence)
+    if not short_forms and not hard:
+        # the glossary's spans would judge nothing here: no short form to look up and no hard
+        # word to report (about half of a leaflet's sentences), so the text is not searched
+        covered, unexplained = (), ()
+    elif isinstance(glossary, RecordGlossary) and glossary.shares_base(sentence):
         covered, unexplained = _remembered_view(sentence, glossary)
     else:
         covered, unexplained = _glossary_view(sentence, glossary)
@@ -815,28 +855,33 @@ def check_html(html: str, glossary=None, sentences: bool = False, ours: bool = F
     findings: dict[str, list[SentenceFinding]] = {}
     defined: set[str] = set()
     if sentences:
-        from summarizer.glossary import defined_abbreviations
+        from summarizer.glossary import spelled_out
 
         if glossary is not None and not isinstance(glossary, RecordGlossary):
             glossary = RecordGlossary(glossary)  # each sentence's glossary findings are remembered
         all_text = "\n".join(b for s in sections for b in s.blocks)
-        defined = set(defined_abbreviations([all_text], glossary.glossary)) if glossary is not None else set(
+        # the short forms of defined_abbreviations: only which are spelled out counts here
+        defined = set(spelled_out([all_text])) if glossary is not None else set(
             re.findall(r"\(([A-Z][A-Za-z0-9-]+)\)", all_text))
+    read_through_counts: list[_Counts | None] = []
     for section in sections:
         prepared = prepare_text(section.blocks)
+        # each sentence looked up once, for its section and the read-through text
+        counts = [_sentence_counts(s) for s in prepared]
         key = section.id
         headings[key] = section.heading
         if key != "top":
-            levels[key] = reading_level(prepared)
+            levels[key] = _level_of(prepared, counts)
         if key not in REFERENCE_SECTIONS:
             read_through += prepared
+            read_through_counts += counts
             if sentences:
                 findings[key] = [
                     analyse_sentence(s, glossary, defined)
                     for block in section.blocks
                     for s in _split_block(block)
                 ]
-    return ReadingReport(reading_level(read_through), levels, headings, findings)
+    return ReadingReport(_level_of(read_through, read_through_counts), levels, headings, findings)
 
 
 def check_text(text: str) -> ReadingLevel:

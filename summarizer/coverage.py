@@ -44,6 +44,12 @@ def hard_words_between(text: str, explained: list[tuple[int, int]], addresses: l
         yield word, any(s <= start and end <= e for s, e in explained)
 
 
+def hard_word_forms(text: str) -> list[str]:
+    """The hard words ``hard_words_between`` looks at in ``text``, web addresses not left out:
+    with none of them, no glossary can leave a word of ``text`` unexplained."""
+    return [word for match in _WORD.finditer(text) if (word := _hard_form(match.group())) is not None]
+
+
 @lru_cache(maxsize=WORD_MEMORY)
 def _hard_form(match: str) -> str | None:
     """The word a match of ``_WORD`` is (a possessive "'s" dropped) when it is hard and no

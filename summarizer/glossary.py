@@ -737,6 +737,25 @@ def long_form_for(short: str, words: list[str]) -> str | None:
 def defined_abbreviations(texts: list[str], glossary: Glossary) -> dict[str, GlossaryEntry]:
     """Short forms the record spells out, mapped to our entry for the long form when we have
     one, else to a new entry that says what the short form stands for."""
+    entries = {}
+    for short, long_form in spelled_out(texts).items():
+        if glossary.explains(long_form):
+            entries[short] = glossary.find(long_form)[0][2]
+        else:
+            entries[short] = GlossaryEntry(
+                term=long_form,
+                short=long_form,
+                definition=f"Short for {long_form}.",
+                category="abbreviations",
+                abbreviations=(short,),
+                source="the study record",
+            )
+    return entries
+
+
+def spelled_out(texts: list[str]) -> dict[str, str]:
+    """Short forms ``texts`` spell out, with the long form of each: the short forms of
+    ``defined_abbreviations``, for a caller that needs no entries (the glossary is not searched)."""
     found: dict[str, str] = {}
     for text in texts:
         if not text:
@@ -767,17 +786,4 @@ def defined_abbreviations(texts: list[str], glossary: Glossary) -> dict[str, Glo
             initials = "".join(w[0].lower() for w in words[: len(letters)])
             if len(words) >= len(letters) and initials == letters and not _ROMAN.fullmatch(short):
                 found[short] = " ".join(words[: len(letters)])
-    entries = {}
-    for short, long_form in found.items():
-        if glossary.explains(long_form):
-            entries[short] = glossary.find(long_form)[0][2]
-        else:
-            entries[short] = GlossaryEntry(
-                term=long_form,
-                short=long_form,
-                definition=f"Short for {long_form}.",
-                category="abbreviations",
-                abbreviations=(short,),
-                source="the study record",
-            )
-    return entries
+    return found

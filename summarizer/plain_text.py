@@ -61,13 +61,20 @@ _SYMBOLS = [
 ]
 
 
+# What every pattern of _SYMBOLS needs: a comparison sign or "±", or a digit (ranges, "x ULN").
+_SYMBOL_OR_DIGIT = re.compile(r"[\d<>=≥≤±]")
+_SPACE_IN_BRACKET = re.compile(r"([(\[]) ")
+_SPACES = re.compile(r"[ ]{2,}")
+
+
 def plain_symbols(text: str) -> str:
     """Say comparison symbols, ranges and "x ULN" in words; numbers themselves are untouched."""
-    for pattern, words in _SYMBOLS:
-        text = pattern.sub(words, text)
+    if _SYMBOL_OR_DIGIT.search(text):  # most text has none: ten patterns not tried
+        for pattern, words in _SYMBOLS:
+            text = pattern.sub(words, text)
     text = _NUMBER_WORD_BEFORE_TIME.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
-    text = re.sub(r"([(\[]) ", r"\1", text)  # "( below 90%" -> "(below 90%"
-    return re.sub(r"[ ]{2,}", " ", text).strip()
+    text = _SPACE_IN_BRACKET.sub(r"\1", text)  # "( below 90%" -> "(below 90%"
+    return _SPACES.sub(" ", text).strip()
 
 
 _PER_KG = re.compile(r"\s*/\s*kg\b(?:\s+(?:of\s+)?body\s*weight)?", re.I)
@@ -142,8 +149,8 @@ class EverydayWords:
         # ("modification of diet in renal disease" is a name: not "change ... kidney disease")
         self._plain = {formal.lower(): plain for formal, plain in ordered}
         # one pattern for all: at each place the longest formal phrase wins, as it comes first
-        alternatives = "|".join(re.escape(formal) for formal in self._plain)
-        self._pattern = re.compile(r"(?<!-)\b(?:" + alternatives + r")\b(?!-)", re.I) if self._plain else None
+        self._pattern = _phrase_pattern(self._plain) if self._plain else None
+        self._by_first_word = _patterns_by_first_word(self._plain)
         self._kept: dict[int, tuple[object, EverydayWords]] = {}
 
     def keeping(self, glossary) -> EverydayWords:
@@ -185,9 +192,28 @@ class EverydayWords:
         """``text`` with formal words said the everyday way; a capital stays a capital."""
         if not self._pattern:
             return text
-        plain = self._pattern.sub(self._replace, text)
+        if self._by_first_word is not None and text.isascii():
+            plain = self._swap_at_first_words(text)
+        else:
+            plain = self._pattern.sub(self._replace, text)
         # "breastfeeding (lactating)" must not become "breastfeeding (breastfeeding)"
         return _SAID_TWICE.sub(r"\1", plain) if plain != text else plain
+
+    def _swap_at_first_words(self, text: str) -> str:
+        """``self._pattern.sub(self._replace, text)`` for ASCII text, tried only at the words that
+        start a formal phrase, with the phrases that start with that word. The one pattern tries
+        every phrase at every word, and most texts hold no formal phrase at all."""
+        pieces = []
+        done = 0  # the text before this is swapped
+        for word in _WORD_RUN.finditer(text):
+            if word.start() < done:
+                continue
+            pattern = self._by_first_word.get(word.group().lower())
+            match = pattern.match(text, word.start()) if pattern else None
+            if match:
+                pieces += [text[done : match.start()], self._replace(match)]
+                done = match.end()
+        return "".join(pieces) + text[done:] if pieces else text
 
     def _replace(self, match: re.Match) -> str:
         formal = match.group()
@@ -201,6 +227,34 @@ class EverydayWords:
         if " " in formal and all(word[0].isupper() for word in formal.split() if word[0].isalpha()):
             return " ".join(word[0].upper() + word[1:] for word in plain.split(" "))  # a title: "Lab Test"
         return plain[0].upper() + plain[1:] if formal[0].isupper() else plain
+
+
+def _phrase_pattern(phrases) -> re.Pattern:
+    """Any of the lower-case formal ``phrases``, in any case, as whole words: at one place the
+    first in order wins (``EverydayWords`` orders them longest first)."""
+    alternatives = "|".join(re.escape(formal) for formal in phrases)
+    return re.compile(r"(?<!-)\b(?:" + alternatives + r")\b(?!-)", re.I)
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _patterns_by_first_word(phrases) -> dict[str, re.Pattern] | None:
+    """``_phrase_pattern`` of the phrases that start with each first word, in their order.
+
+    In ASCII text a match of the whole pattern starts at a word that is a phrase's first word
+    (in any case): it starts at a word boundary, and the phrase's first word ends where that
+    word of the text ends (at a mark of the phrase, or the closing word boundary). So there only
+    the phrases starting with that word can match, and the first of them to match is the one the
+    whole pattern takes. None if a phrase does not start with an ASCII word (in any case some
+    letters match others, the Kelvin sign a "k"): the test would not be exact."""
+    grouped: dict[str, list[str]] = {}
+    for phrase in phrases:
+        first = _WORD_RUN.match(phrase)
+        if first is None or not first.group().isascii():
+            return None
+        grouped.setdefault(first.group(), []).append(phrase)
+    return {word: _phrase_pattern(group) for word, group in grouped.items()}
 
 
 @lru_cache(maxsize=1)

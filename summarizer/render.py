@@ -61,19 +61,14 @@ class TermAnnotator:
             own = _OWN_BRACKET.match(text, end)
             if own and own.group(1).lower() in ("s", "es") and own.group().startswith("("):
                 end, own = own.end(), None  # "medication(s)": the plural mark is part of the word
+            # what Markup(...).format(...) gives, each piece escaped, without its string.Formatter
             if own and self._names_the_term(own.group(1), text[start:end], entry):
-                out.append(
-                    Markup('<dfn class="smz-term">{}</dfn> <span class="smz-gloss">({}: {})</span>').format(
-                        text[start:end], own.group(1), entry.short
-                    )
-                )
+                out.append(Markup('<dfn class="smz-term">%s</dfn> <span class="smz-gloss">(%s: %s)</span>' % (
+                    escape(text[start:end]), escape(own.group(1)), escape(entry.short))))
                 position = own.end()
             else:
-                out.append(
-                    Markup('<dfn class="smz-term">{}</dfn> <span class="smz-gloss">({})</span>').format(
-                        text[start:end], entry.short
-                    )
-                )
+                out.append(Markup('<dfn class="smz-term">%s</dfn> <span class="smz-gloss">(%s)</span>' % (
+                    escape(text[start:end]), escape(entry.short))))
                 position = end
         out.append(escape(text[position:]))
         return Markup("").join(out)
@@ -207,6 +202,11 @@ def template_environment(user_templates: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Only a user's templates change while we run (``--watch`` rebuilds when they do); the
+        # shipped ones are files of the installed tool. Without a user's folder, a template
+        # once compiled is not checked again for changes (a file date per template and include,
+        # every page).
+        auto_reload=user_templates is not None,
     )
     return env
 

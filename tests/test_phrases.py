@@ -164,3 +164,29 @@ def test_a_glossary_term_is_not_half_swapped():
     words = EverydayWords.load().keeping(Glossary.load())
     assert words("hematologic malignancies or other malignancies") == "hematologic malignancies or other cancers"
     assert words.keeping(Glossary.load()) is not None  # another glossary: its own guards
+
+
+_SWAP_CASES = [
+    "History of myocardial infarction or renal failure", "Prior to dosing, in order to", "PRIOR TO DOSING",
+    "non-renal and renal-cell but not renal", "participants' diaries and participants", "subject's consent",
+    "Anti-diabetic medication use", "prior-to", "in order to commence the administration of medications",
+    "renal\nfailure", "renal  failure", "Renal Failure", "", "x", "modification of diet in renal disease",
+]
+
+
+def test_phrases_tried_at_their_first_words_swap_what_the_one_pattern_swaps(pipeline):
+    """The quick path (ASCII text, only phrases starting with each word) against ``re.sub`` with
+    the one pattern of all phrases, on the shipped table and on it keeping the glossary's terms."""
+    from conftest import shared_records
+    from summarizer.load import load_studies
+    from summarizer.plain_text import EverydayWords
+
+    texts = list(_SWAP_CASES)
+    for path in shared_records()[::25]:
+        for study in load_studies(path):
+            texts += [study.brief_summary or "", study.eligibility.criteria or ""]
+    for words in (EverydayWords.load(), pipeline.phrases.everyday):
+        assert words._by_first_word is not None
+        for text in texts:
+            for line in text.splitlines() or [text]:
+                assert words._swap_at_first_words(line) == words._pattern.sub(words._replace, line), line
