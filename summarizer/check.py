@@ -299,8 +299,15 @@ def split_sentences(block: str) -> list[str]:
 
 @lru_cache(maxsize=SENTENCE_MEMORY)
 def _split_block(block: str) -> tuple[str, ...]:
-    protected = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", "\u2024"), block)
-    parts = _SENTENCE_END.split(protected)
+    if "." in block:
+        protected = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", "\u2024"), block)
+        parts = _SENTENCE_END.split(protected)
+    elif "!" in block or "?" in block:
+        parts = _SENTENCE_END.split(block)
+    else:
+        # a heading, a list item, a label: no mark can end a sentence inside it (about half of
+        # a leaflet's blocks), so neither pattern is tried at each of its characters
+        parts = [block]
     return tuple(p.replace("\u2024", ".").strip() for p in parts if p.strip())
 
 
@@ -615,8 +622,10 @@ def _reading_level_of_text(sentences: list[str]) -> ReadingLevel:
     )
 
 
+# "(?=[abgiw])": each verb starts with one of these letters; looking for it first passes over
+# other characters faster than trying the word boundary at each
 _PASSIVE = re.compile(
-    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
+    r"(?=[abgiw])\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
     r"(?P<participle>\w+ed|given|taken|done|seen|made|known|shown|written|chosen|found|held|told|kept|paid|put|"
     r"sent|brought|drawn|driven|eaten|grown|hidden|led|left|lost|meant|met|read|run|said|sold|spent|thought|"
     r"understood|worn|begun|broken|frozen|spoken|stolen|withdrawn|undergone)\b",
@@ -625,6 +634,9 @@ _PASSIVE = re.compile(
 _NOT_PARTICIPLE = {"need", "seed", "bed", "red", "shed", "feed", "speed", "hundred", "interested", "tired", "bored",
                    "married", "worried", "scared", "used", "based", "concerned", "related", "allowed", "supposed"}
 _SYMBOL = re.compile(r"[<>≤≥=±×]|\b[\d.]+\s*[x×]\s*(?:ULN|LLN)\b|(?<=\d)\s*[x×]\s*10\^?\d")
+# Every match of _SYMBOL has a symbol, a digit or "ULN"/"LLN" ("0. x ULN" has no digit): a
+# sentence with none of them is passed over without trying the pattern at each character.
+_SYMBOL_HINT = re.compile(r"[<>≤≥=±×\d]|[UL]LN")
 _SHORT_FORM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*\b")  # two capitals or more
 
 
@@ -672,8 +684,7 @@ class RecordGlossary:
         self.record_terms = record_terms or {}
         self._extended = None if self.record_terms else glossary
         starts = {m.group() for key in self.record_terms for m in [_FIRST_RUN.search(key)] if m}
-        self._record_words = re.compile(
-            r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(map(re.escape, sorted(starts))), re.I) if starts else None
+        self._record_words = _record_words_pattern(tuple(sorted(starts))) if starts else None
         self._find = _shared_finder(glossary)
         self._own: dict[str, list] = {}
 
@@ -699,6 +710,15 @@ class RecordGlossary:
 
 
 _FIRST_RUN = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=8)
+def _record_words_pattern(starts: tuple[str, ...]) -> re.Pattern:
+    """A pattern for any of ``starts`` standing as a run of its own. Remembered for a few records:
+    the renderer and the checker of one leaflet make it for the same words, and re's own memory
+    had lost it in between (a leaflet uses many patterns); it is slow to compile."""
+    return re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(map(re.escape, starts)), re.I)
+
 
 # The last glossary made with a record's terms, with what it was made from: the renderer's and
 # the checker's RecordGlossary of one leaflet both need it, and making it copies the glossary's
@@ -756,10 +776,17 @@ def _sentence_basics(sentence: str) -> tuple:
         counts.words,
         round(_grade_of(sentence, counts), 1) if counts.words else 0.0,
         tuple(find_passive(sentence)),
-        tuple(m.group() for m in _SYMBOL.finditer(sentence)),
+        _symbols(sentence),
         tuple((m.group(), m.start(), m.end()) for m in _SHORT_FORM.finditer(sentence)),
         any(not word.isupper() for word in hard_word_forms(sentence)),
     )
+
+
+def _symbols(sentence: str) -> tuple[str, ...]:
+    """The numbers written with symbols in a sentence."""
+    if _SYMBOL_HINT.search(sentence) is None:
+        return ()
+    return tuple(m.group() for m in _SYMBOL.finditer(sentence))
 
 
 def _glossary_view(sentence: str, glossary) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer import __version__
+from summarizer.check import RecordGlossary
 from summarizer.eligibility import CriteriaGroup, parse_criteria
 from summarizer.glossary import Glossary, GlossaryEntry, defined_abbreviations, is_hard
 from summarizer.model import Contact, Location, Outcome, Study
@@ -189,7 +190,10 @@ def explain_study(
         leaflet.site_version = site.version
     if glossary is not None:
         abbreviations = defined_abbreviations(record_texts(study), glossary)
-        names = treatment_names(study, glossary.with_record_terms(abbreviations), phrases)
+        # the record's short forms change what is found only in a name with one of their words:
+        # RecordGlossary looks up the other names in the shared glossary (its results remembered
+        # across records) and copies its large indexes only when a name needs the short forms
+        names = treatment_names(study, RecordGlossary(glossary, abbreviations), phrases)
         leaflet.record_terms = {**names, **abbreviations}
     leaflet.warnings = sorted(set(phrases.warnings))
     return leaflet
@@ -203,7 +207,7 @@ _PRODUCT_FORM_WORDS = frozenset(
 )
 
 
-def treatment_names(study: Study, glossary: Glossary, phrases: PhraseBook) -> dict[str, GlossaryEntry]:
+def treatment_names(study: Study, glossary: Glossary | RecordGlossary, phrases: PhraseBook) -> dict[str, GlossaryEntry]:
     """Entries for the names of the record's treatments ("GlycoBite", "Phesgo") that no
     glossary entry explains and that have a hard word in them: they say what kind of thing
     the record calls it (its intervention type) and where the leaflet describes it."""

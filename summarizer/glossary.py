@@ -227,6 +227,9 @@ class Glossary:
         # every run of leading words of a longer form ("interstitial", "interstitial lung"): a
         # run that is none of these cannot grow into a term, so the matcher stops there
         self._prefixes = _prefixes_of([*self._by_form, *self._by_abbreviation])
+        # first word -> the second words of those forms: "the" starts "the pill" but nothing goes
+        # on to "the study", so there the matcher looks up "the" alone
+        self._followers = _followers_of([*self._by_form, *self._by_abbreviation])
         self._longest_ending = max(map(len, self._endings), default=0)
         self._by_word_ending: dict[str, GlossaryEntry | None] = {}
         # the fallback for a word no form names: it looks only at the shipped forms (a record's
@@ -277,6 +280,10 @@ class Glossary:
         prefixes = _prefixes_of(list(defined)) - self._prefixes
         if prefixes:
             extended._prefixes = self._prefixes | prefixes
+        followers = _followers_of(list(defined))
+        if followers:
+            extended._followers = {**self._followers, **{
+                first: self._followers.get(first, frozenset()) | second for first, second in followers.items()}}
         return extended
 
     def explains(self, text: str) -> bool:
@@ -325,7 +332,10 @@ class Glossary:
             elif most:
                 # keys of the runs of 1..most words starting here, as _normal() would make them
                 keys = [word]
-                for j in range(i + 1, min(i + most, count)):
+                stop = min(i + most, count)
+                if stop > i + 1 and not _may_follow(self._followers, word, words[i + 1]):
+                    stop = i + 1  # what the loop finds after looking up two words that start nothing
+                for j in range(i + 1, stop):
                     if keys[-1] not in prefixes:
                         break
                     gap = text[spans[j - 1][1] : spans[j][0]]
@@ -615,6 +625,25 @@ def _longest_starts(forms) -> dict[str, int]:
     return starts
 
 
+def _followers_of(forms: list[str]) -> dict[str, frozenset[str]]:
+    """First word -> the second words of the lookup keys of ``forms`` of two or more words
+    (lower case, as the matcher builds keys and ``_prefixes_of`` their leading words)."""
+    followers: dict[str, set[str]] = {}
+    for form in forms:
+        words = _WORD.findall(_normal(form))
+        if len(words) > 1:
+            followers.setdefault(words[0], set()).add(words[1])
+    return {first: frozenset(second) for first, second in followers.items()}
+
+
+def _may_follow(followers: dict[str, frozenset[str]], word: str, following: str) -> bool:
+    """Whether a form, prefix or short form of two or more words may start with ``word`` then
+    ``following`` (lower-case words of a text). A short form is matched on the text as written,
+    and only ASCII is sure to be lowered the same way in the text and in the form ("İ", a final
+    sigma), so any other pair may."""
+    return following in followers.get(word, ()) or not (word.isascii() and following.isascii())
+
+
 def _prefixes_of(forms: list[str]) -> set[str]:
     """The lookup keys of the leading words of each form of two or more words, as the matcher
     builds them: "pd l1" gives "pd"; "microalbumin/creatinine ratio" gives "microalbumin" and
@@ -632,6 +661,9 @@ WEB_ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:gov|org|com|edu|net)\b\S*", re.IGNORECASE
 )
 _ADDRESS_HINTS = ("@", "www", "://", ".gov", ".org", ".com", ".edu", ".net")
+# Any of the hints: one search passes over a text with none (nearly every text) at once, where
+# looking for each hint in turn costs eight calls and the sets below.
+_ANY_ADDRESS_HINT = re.compile("|".join(map(re.escape, _ADDRESS_HINTS)))
 _SPACE = re.compile(r"\s")
 
 
@@ -640,6 +672,8 @@ def web_addresses(text: str, lower: str | None = None) -> list[tuple[int, int]]:
     characters around each hint ("@", "www", ".org"...): run over a whole leaflet it tries
     every word, which cost more than finding the terms."""
     lower = lower if lower is not None else _same_length_lower(text)
+    if _ANY_ADDRESS_HINT.search(lower) is None:
+        return []
     runs = set()
     for hint in _ADDRESS_HINTS:
         at = lower.find(hint)
@@ -700,9 +734,13 @@ def _code_like(text: str, index: int, step: int) -> bool:
 # "(ILD)", "[eCrCl]", "(%EWL)"
 _SHORT_IN_BRACKETS = re.compile(r"[(\[]%?([A-Za-z][A-Za-z0-9\-]{1,11})%?[)\]]")
 _ROMAN = re.compile(r"[IVXLC]+")
+# Both patterns below start with the capital itself and look behind it afterwards ("at the
+# text's start or after white space or '('", "after no word character"): a pattern that starts
+# with a letter class lets the regex engine skip to the next capital, where one that starts with
+# a look-behind is tried at every character (a leaflet's 20,000 characters: twice as slow).
 # "ETP - Extension treatment period", "DBTP: Double blind treatment period"
-_SHORT_DASH_LONG = re.compile(r"(?:^|(?<=[\s(]))([A-Z][A-Za-z0-9]{1,11})\s*(?:[-–—=]|:)\s+([A-Za-z][A-Za-z'’ -]{2,80})")
-_SHORT_THEN_LONG = re.compile(r"\b([A-Z][A-Za-z0-9\-]{1,11})\s+\(([^()]{3,80})\)")
+_SHORT_DASH_LONG = re.compile(r"([A-Z](?<![^\s(][A-Z])[A-Za-z0-9]{1,11})\s*(?:[-–—=]|:)\s+([A-Za-z][A-Za-z'’ -]{2,80})")
+_SHORT_THEN_LONG = re.compile(r"([A-Z](?<!\w[A-Z])[A-Za-z0-9\-]{1,11})\s+\(([^()]{3,80})\)")
 
 
 def _is_short_form(word: str) -> bool:

@@ -46,18 +46,21 @@ def numbers_in(text: str) -> list[str]:
 
 
 _TIME_UNIT = r"(?=\s*[\d.]+\s*(?:hours?|days?|weeks?|months?|years?|times|cycles?|doses?)\b)"
+# Each pattern with the marks one of which it needs to match: a text without them is not
+# searched (a lookbehind or a leading space at the start lets no pattern skip ahead on its own).
 _SYMBOLS = [
-    (re.compile(r"(?<![<>=-])\s*<\s*" + _TIME_UNIT), " less than "),
-    (re.compile(r"(?<![<>=-])\s*>\s*" + _TIME_UNIT), " more than "),
-    (re.compile(r"\s*(?:≥|>=|=>)\s*"), " at least "),
-    (re.compile(r"\s*(?:≤|<=|=<)\s*"), " at most "),
-    (re.compile(r"(?<![<>=-])\s*<\s*(?=[\d.])"), " below "),
-    (re.compile(r"(?<![<>=-])\s*>\s*(?=[\d.])"), " above "),
+    (re.compile(r"(?<![<>=-])\s*<\s*" + _TIME_UNIT), " less than ", ("<",)),
+    (re.compile(r"(?<![<>=-])\s*>\s*" + _TIME_UNIT), " more than ", (">",)),
+    (re.compile(r"\s*(?:≥|>=|=>)\s*"), " at least ", ("≥", ">=", "=>")),
+    (re.compile(r"\s*(?:≤|<=|=<)\s*"), " at most ", ("≤", "<=", "=<")),
+    (re.compile(r"(?<![<>=-])\s*<\s*(?=[\d.])"), " below ", ("<",)),
+    (re.compile(r"(?<![<>=-])\s*>\s*(?=[\d.])"), " above ", (">",)),
     (re.compile(r"(?<=\d)\s*[x×]\s*(?:the\s+)?(?:institutional\s+)?(?:ULN|upper limit of normal)\b", re.I),
-     " times the upper limit of normal"),
-    (re.compile(r"(?<=\d)\s*[x×]\s*(?:the\s+)?(?:LLN|lower limit of normal)\b", re.I), " times the lower limit of normal"),
-    (re.compile(r"(?<=\d)\s?(?:-|–|—|to)\s?(?=\d)"), " to "),
-    (re.compile(r"\s*±\s*"), " plus or minus "),
+     " times the upper limit of normal", ("x", "X", "×")),
+    (re.compile(r"(?<=\d)\s*[x×]\s*(?:the\s+)?(?:LLN|lower limit of normal)\b", re.I), " times the lower limit of normal",
+     ("x", "X", "×")),
+    (re.compile(r"(?<=\d)\s?(?:-|–|—|to)\s?(?=\d)"), " to ", ("-", "–", "—", "to")),
+    (re.compile(r"\s*±\s*"), " plus or minus ", ("±",)),
 ]
 
 
@@ -70,8 +73,9 @@ _SPACES = re.compile(r"[ ]{2,}")
 def plain_symbols(text: str) -> str:
     """Say comparison symbols, ranges and "x ULN" in words; numbers themselves are untouched."""
     if _SYMBOL_OR_DIGIT.search(text):  # most text has none: ten patterns not tried
-        for pattern, words in _SYMBOLS:
-            text = pattern.sub(words, text)
+        for pattern, words, marks in _SYMBOLS:
+            if any(mark in text for mark in marks):
+                text = pattern.sub(words, text)
     text = _NUMBER_WORD_BEFORE_TIME.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
     text = _SPACE_IN_BRACKET.sub(r"\1", text)  # "( below 90%" -> "(below 90%"
     return _SPACES.sub(" ", text).strip()

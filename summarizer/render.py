@@ -47,10 +47,13 @@ class TermAnnotator:
         if text is None:
             return Markup("")
         text = str(text)
+        found = self.glossary.find(text)
+        if not found:
+            return escape(text)  # most texts name no term: what the join below gives for them
         explained = {entry.term for _, _, entry in self.glossary.find(says)} if says else set()
         out = []
         position = 0
-        for start, end, entry in self.glossary.find(text):
+        for start, end, entry in found:
             if entry.term in self.used:
                 continue
             self.used[entry.term] = entry
