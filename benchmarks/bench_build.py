@@ -30,7 +30,8 @@ from pathlib import Path
 
 from summarizer import __version__
 from summarizer.build import BuildOptions, LeafletPipeline, _build_study, leaflet_report
-from summarizer.check import RecordGlossary, check_html, warm_up
+from summarizer.check import check_html, warm_up
+from summarizer.glossary import RecordGlossary
 from summarizer.config import DEFAULT_MAX_GRADE
 from summarizer.load import find_record_files, load_studies
 from summarizer.render import render_report

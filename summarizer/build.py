@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -19,9 +20,9 @@ from pathlib import Path
 
 from summarizer import __version__
 from summarizer.changes import changes_entry, compare_facts, study_facts
-from summarizer.check import ReadingReport, RecordGlossary, check_html, check_text, trim_memories, warm_up
+from summarizer.check import ReadingReport, check_html, check_text, trim_memories, warm_up
 from summarizer.explain import Leaflet, explain_study
-from summarizer.glossary import Glossary
+from summarizer.glossary import Glossary, RecordGlossary
 from summarizer.load import RecordError, find_record_files, load_studies
 from summarizer.model import Study
 from summarizer.phrases import PhraseBook
@@ -314,33 +315,33 @@ def _run(tasks: list[_Task], options: BuildOptions) -> Iterator[tuple[_Task, lis
         if not tasks:
             return
         pipeline = LeafletPipeline(options.templates, options.glossary)
-        # Set up once, as for workers below, and frozen: the garbage collector then leaves the
-        # glossary, templates and the checker's dictionaries alone instead of walking them again
-        # and again (pauses of some 200 ms in a long batch).
-        warm_up()
-        gc.freeze()
-        try:
+        with _set_up_and_frozen():
             for task in tasks:
                 yield task, _build_task(task, pipeline, options)
-        finally:
-            gc.unfreeze()
         return
     context = multiprocessing.get_context()
     forks = context.get_start_method() == "fork"
     if forks:
         # Set up once here: forked workers share the glossary, templates and the dictionaries
         # the checker reads instead of each loading its own (about 1 s of CPU and 130 MB each).
-        # Frozen objects are left alone by the garbage collector, so they stay shared.
         _start_worker(options.templates, options.glossary)
-        warm_up()
-        gc.freeze()
-    try:
+    with _set_up_and_frozen() if forks else contextlib.nullcontext():
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                  initargs=(options.templates, options.glossary)) as pool:
             yield from zip(tasks, pool.map(_build_in_worker, tasks, [options] * len(tasks), chunksize=4))
+
+
+@contextlib.contextmanager
+def _set_up_and_frozen():
+    """The checker's dictionaries loaded, and all set up so far frozen: the garbage collector
+    then leaves the glossary, templates and dictionaries alone instead of walking them again
+    and again (pauses of some 200 ms in a long batch), and forked workers keep sharing them."""
+    warm_up()
+    gc.freeze()
+    try:
+        yield
     finally:
-        if forks:
-            gc.unfreeze()
+        gc.unfreeze()
 
 
 def _build_study(study: Study, pipeline: LeafletPipeline, options: BuildOptions, site: SiteOverlay | None = None) -> StudyResult:

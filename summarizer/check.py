@@ -25,7 +25,7 @@ from textstat.backend.utils._get_lang_easy_words import get_lang_easy_words
 from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
 # at the top, not in the functions that use them: they run for every block and sentence
-from summarizer.glossary import _same_length_lower, web_addresses
+from summarizer.glossary import RecordGlossary, _same_length_lower, per_glossary_memory, web_addresses
 
 LONG_SENTENCE_WORDS = 20  # UK Health Research Authority guidance for participant information
 
@@ -669,101 +669,6 @@ def find_passive(sentence: str) -> list[str]:
     return [m.group() for m in _PASSIVE.finditer(sentence) if m.group("participle").lower() not in _NOT_PARTICIPLE]
 
 
-class RecordGlossary:
-    """A glossary plus one record's own terms (``Glossary.with_record_terms``), whose ``find``
-    remembers, for every record, the results of texts none of the record's terms can match.
-
-    ``Glossary.find`` tries a term at a word only when the word is the first word of one of its
-    forms, so a record's own terms change nothing in a text where the first run of letters and
-    digits of none of them stands as a run of its own (looked for ignoring case: a looser test
-    than the finder's). Those texts are found with the record's terms, and remembered for this
-    record only."""
-
-    def __init__(self, glossary, record_terms: dict | None = None):
-        self.base = glossary
-        self.record_terms = record_terms or {}
-        self._extended = None if self.record_terms else glossary
-        starts = {m.group() for key in self.record_terms for m in [_FIRST_RUN.search(key)] if m}
-        self._record_words = _record_words_pattern(tuple(sorted(starts))) if starts else None
-        self._find = _shared_finder(glossary)
-        self._own: dict[str, list] = {}
-
-    @property
-    def glossary(self):
-        """The glossary with the record's terms (made when first needed)."""
-        if self._extended is None:
-            self._extended = _with_record_terms(self.base, self.record_terms)
-        return self._extended
-
-    def find(self, text: str) -> list:
-        if self.shares_base(text):
-            return self._find(text)
-        found = self._own.get(text)
-        if found is None:
-            found = self._own[text] = self.glossary.find(text)
-        return found
-
-    def shares_base(self, text: str) -> bool:
-        """Whether the base glossary's findings in ``text`` are this record's: none of the
-        record's terms may match, and lower case keeps every position."""
-        return (self._record_words is None or self._record_words.search(text) is None) and len(text.lower()) == len(text)
-
-
-_FIRST_RUN = re.compile(r"[^\W_]+")
-
-
-@lru_cache(maxsize=8)
-def _record_words_pattern(starts: tuple[str, ...]) -> re.Pattern:
-    """A pattern for any of ``starts`` standing as a run of its own. Remembered for a few records:
-    the renderer and the checker of one leaflet make it for the same words, and re's own memory
-    had lost it in between (a leaflet uses many patterns); it is slow to compile."""
-    return re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(map(re.escape, starts)), re.I)
-
-
-# The last glossary made with a record's terms, with what it was made from: the renderer's and
-# the checker's RecordGlossary of one leaflet both need it, and making it copies the glossary's
-# large indexes. One only, so memory does not grow over a batch.
-_LAST_EXTENDED: list[tuple] = []
-
-
-def _with_record_terms(glossary, record_terms: dict):
-    """``glossary.with_record_terms(record_terms)``, shared with the last caller that asked for
-    the same terms of the same glossary."""
-    # the same entry objects, not equal ones: the renderer tells a record's own entry by identity
-    terms = tuple((key, id(entry)) for key, entry in record_terms.items())
-    if _LAST_EXTENDED and _LAST_EXTENDED[0][0] is glossary and _LAST_EXTENDED[0][1] == terms:
-        return _LAST_EXTENDED[0][2]
-    extended = glossary.with_record_terms(record_terms)
-    # the entries are kept with it, so their ids are not reused while it is remembered
-    _LAST_EXTENDED[:] = [(glossary, terms, extended, list(record_terms.values()))]
-    return extended
-
-
-def _per_glossary(memories: weakref.WeakKeyDictionary, glossary, work):
-    """``work(glossary, text)`` as a function of ``text`` with its last few thousand results
-    remembered, one memory per glossary in ``memories`` (it goes with the glossary)."""
-    try:
-        return memories[glossary]
-    except KeyError:
-        ref = weakref.ref(glossary)
-
-        @lru_cache(maxsize=SENTENCE_MEMORY)
-        def remembered(text: str):
-            return work(ref(), text)
-
-        memories[glossary] = remembered
-        return remembered
-
-
-_FINDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _shared_finder(glossary):
-    """``glossary.find``, remembered per glossary."""
-    return _per_glossary(_FINDERS, glossary, lambda base, text: base.find(text))
-
-
 @lru_cache(maxsize=SENTENCE_MEMORY)
 def _sentence_basics(sentence: str) -> tuple:
     """What a sentence's finding needs that no glossary changes: words, grade, passive voice,
@@ -808,9 +713,11 @@ def _glossary_view(sentence: str, glossary) -> tuple[tuple[tuple[int, int], ...]
 _NCT_ID = re.compile(r"\bNCT\d{8}\b")
 
 
+_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
 def _remembered_view(sentence: str, glossary: RecordGlossary):
     """``_glossary_view`` of a sentence the record's own terms cannot touch, remembered per glossary."""
-    view = _per_glossary(_VIEWS, glossary.base, lambda base, text: _glossary_view(text, RecordGlossary(base)))
+    view = per_glossary_memory(_VIEWS, glossary.base, lambda base, text: _glossary_view(text, RecordGlossary(base)))
     return view(sentence)
 
 

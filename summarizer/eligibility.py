@@ -64,11 +64,12 @@ def _heading_kind(line: str) -> str | None:
 def parse_criteria(markdown: str | None, glossary=None, words: EverydayWords | None = None) -> list[CriteriaGroup]:
     """Split criteria text into groups of (possibly nested) criteria, in record order.
     With a glossary, criteria that start with a disease or procedure can be rewritten too;
-    ``words`` is the everyday-words table (a user's, or the shipped one)."""
+    ``words`` is the everyday-words table (a user's, or the shipped one), as
+    ``EverydayWords.keeping`` made it for ``glossary``."""
     if not markdown:
         return []
-    if glossary is not None:
-        words = (words or EverydayWords.load()).keeping(glossary)
+    if glossary is not None and words is None:
+        words = EverydayWords.load().keeping(glossary)  # a pipeline's own table is kept already
     groups: list[CriteriaGroup] = [CriteriaGroup("other", None)]
     stack: list[tuple[int, EligibilityCriterion]] = []
     last: EligibilityCriterion | None = None
@@ -257,6 +258,14 @@ def _bare_condition(core: str) -> str | None:
     return ("have had " if _PAST_WINDOW.search(core) else "have ") + _lower_first(core)
 
 
+def _being(state: str) -> str:
+    """"Being diagnosed with X" -> "have been diagnosed with X"; "being treated with X" -> "are
+    being treated with X" (it goes on); "Being allergic to X" -> "are allergic to X"."""
+    if state.lower().startswith("diagnosed"):
+        return "have been " + state[0].lower() + state[1:]
+    return ("are being " if state.lower().startswith("treated") else "are ") + state
+
+
 def _planned(g) -> str:
     return "have " + g["x"]
 
@@ -361,7 +370,7 @@ _RULES_ANY += _AGE_RULES + [
      _leading_comparison),
     ("having", re.compile(r"^having (?P<x>(?!been\b)[a-z].+)$", re.I), r"have \g<x>"),
     ("being", re.compile(r"^being (?P<x>(?!.*\b(?:fetus|foetus|baby|infant|newborn|neonate)\b)[a-z0-9].*)$", re.I),
-     lambda g: ("have been " + g["x"][0].lower() + g["x"][1:]) if g["x"].lower().startswith("diagnosed") else "are " + ("being " if g["x"].lower().startswith("treated") else "") + g["x"]),
+     lambda g: _being(g["x"])),
     ("getting", re.compile(r"^getting (?P<x>(?:a|an)\s.+)$", re.I), r"get \g<x>"),
     ("received", re.compile(r"^(?:received|receipt of) (?P<x>.+)$", re.I), r"have received \g<x>"),
     ("non-english speaking", re.compile(r"^(?:non|not)[- ]english[- ]speak(?:ing|ers?)(?P<rest>\s*[,;(].*)?$", re.I), r"do not speak English\g<rest>"),
@@ -375,6 +384,8 @@ _SUBJECT = re.compile(
     r"(?: (?:who|that))? (?=(?:be|is|are|have|has|had|was|were|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend|currently|can|cannot|already|does|do|took|received|underwent)\b)",
     re.I,
 )
+_WHO_AT_END = re.compile(r"\b(?:who|that)\s*$", re.I)
+_MODAL = re.compile(r"\b(?:must|should|shall|may)\b", re.I)
 _SUBJECT_IN = re.compile(r"^(?:the |a |an )?(?:patients?|participants?|subjects?|volunteers?) in (?=(?:good|stable|general|overall|otherwise)\b)", re.I)
 _MUST = re.compile(r"^(?:must|should|shall|need to)\s+(?=(?:have|be|agree|meet|understand|sign|speak|give|provide|undergo|receive|take|live|reside|plan|intend)\b)", re.I)
 _SECOND_PERSON = [(re.compile(r"^(?:is|be)\b", re.I), "are"), (re.compile(r"^has\b", re.I), "have"),
@@ -443,8 +454,7 @@ def _prepare(source: str) -> str:
     core = _SUBJECT_IN.sub("are in ", core, count=1)
     subject = _SUBJECT.match(core)
     # "Participants who received X must have completed Y": "who ..." is a condition, not the reader
-    if subject and not (re.search(r"\b(?:who|that)\s*$", subject.group(), re.I)
-                        and re.search(r"\b(?:must|should|shall|may)\b", core[subject.end():], re.I)):
+    if subject and not (_WHO_AT_END.search(subject.group()) and _MODAL.search(core, subject.end())):
         core = core[subject.end():]
     core = _MUST.sub("", core, count=1)
     core = re.sub(r"\b(?:less than or equal to|greater than or equal to)\s*\(\s*(≤|≥|<=|>=)\s*\)\s*", r"\1", core, flags=re.I)

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer import __version__
-from summarizer.check import RecordGlossary
 from summarizer.eligibility import CriteriaGroup, parse_criteria
-from summarizer.glossary import Glossary, GlossaryEntry, defined_abbreviations, is_hard
+from summarizer.glossary import Glossary, GlossaryEntry, RecordGlossary, defined_abbreviations, is_hard
 from summarizer.model import Contact, Location, Outcome, Study
 from summarizer.phrases import EnumPhrase, PhraseBook
 from summarizer.site import SiteOverlay

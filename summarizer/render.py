@@ -17,9 +17,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, St
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from summarizer.check import RecordGlossary
 from summarizer.explain import Leaflet
-from summarizer.glossary import Glossary, GlossaryEntry, long_form_for
+from summarizer.glossary import Glossary, GlossaryEntry, RecordGlossary, long_form_for
 from summarizer.phrases import PhraseBook
 from summarizer.eligibility import example_list
 from summarizer.plain_text import EverydayWords, everyday_words, plain_symbols

@@ -179,8 +179,8 @@ def _pages(pipeline, leaflet):
 def _same_reading(pipeline, leaflet):
     """Pages rendered together equal pages rendered alone; the quick scanner, the summed
     reading levels and the remembered sentence findings equal the plain ones (and textstat)."""
-    from summarizer.check import (RecordGlossary, _glossary_view, _reading_level_of_text, analyse_sentence,
-                                  extract_sections)
+    from summarizer.check import _glossary_view, _reading_level_of_text, analyse_sentence, extract_sections
+    from summarizer.glossary import RecordGlossary
 
     html, fragment, report = _pages(pipeline, leaflet)
     assert html == pipeline.renderer.html(leaflet) and fragment == pipeline.renderer.fragment(leaflet)
@@ -210,7 +210,7 @@ def test_quick_paths_equal_plain_ones_on_the_example(pipeline, example_leaflet):
 
 
 def test_record_terms_are_found_with_the_shared_finder(pipeline, example_leaflet):
-    from summarizer.check import RecordGlossary
+    from summarizer.glossary import RecordGlossary
 
     glossary = RecordGlossary(pipeline.glossary, example_leaflet.record_terms)
     extended = pipeline.glossary.with_record_terms(example_leaflet.record_terms)
